@@ -1,0 +1,67 @@
+import type { L10n } from './l10n';
+import { escapeMarkdown } from './markdown';
+import { formatAbsoluteDate, formatRelativeTime, parseServerDate } from './relativeTime';
+
+/** The fields of an API token the views read (structurally `ApiToken` from src/api/types). */
+export interface TokenFields {
+  readonly id: string;
+  readonly description: string;
+  readonly tokenPrefix?: string;
+  readonly createdAt?: string;
+  readonly lastUsedAt?: string | null;
+}
+
+/** Everything a tree item shows for one token, computed without any async work. */
+export interface TokenText {
+  readonly label: string;
+  readonly description: string;
+  /** Markdown with all server text escaped. */
+  readonly tooltip: string;
+  readonly maskedPrefix: string | undefined;
+}
+
+/** How many characters of a prefix to show: "mbx_" plus four, even if a server sends more. */
+const PREFIX_CHARS = 8;
+
+export function maskPrefix(prefix: string | undefined): string | undefined {
+  if (!prefix) {
+    return undefined;
+  }
+  return `${prefix.slice(0, PREFIX_CHARS)}…`;
+}
+
+/** Newest first; tokens without a readable creation date go last, ties keep the server's order. */
+export function sortTokensNewestFirst<T extends TokenFields>(tokens: readonly T[]): T[] {
+  const keyed = tokens.map((token, index) => ({ token, index, created: parseServerDate(token.createdAt) ?? -Infinity }));
+  keyed.sort((a, b) => (b.created - a.created) || (a.index - b.index));
+  return keyed.map((k) => k.token);
+}
+
+export function tokenLabel(token: TokenFields, l10n: L10n): string {
+  const text = token.description.trim();
+  return text || l10n.t('(no description)');
+}
+
+export function tokenText(token: TokenFields, now: number, l10n: L10n): TokenText {
+  const created = parseServerDate(token.createdAt);
+  const lastUsed = parseServerDate(token.lastUsedAt);
+  const createdText = created === undefined ? l10n.t('unknown') : formatRelativeTime(created, now, l10n);
+  const lastUsedText = lastUsed === undefined ? l10n.t('never') : formatRelativeTime(lastUsed, now, l10n);
+  const label = tokenLabel(token, l10n);
+  const maskedPrefix = maskPrefix(token.tokenPrefix);
+
+  const lines = [`**${escapeMarkdown(label)}**`];
+  if (maskedPrefix) {
+    lines.push(l10n.t('Token: {0}', escapeMarkdown(maskedPrefix)));
+  }
+  lines.push(l10n.t('Created: {0}', created === undefined ? l10n.t('unknown') : formatAbsoluteDate(created)));
+  lines.push(l10n.t('Last used: {0}', lastUsed === undefined ? l10n.t('never') : formatAbsoluteDate(lastUsed)));
+  lines.push(l10n.t('ID: {0}', escapeMarkdown(token.id)));
+
+  return {
+    label,
+    description: l10n.t('created {0} · last used {1}', createdText, lastUsedText),
+    tooltip: lines.join('\n\n'),
+    maskedPrefix,
+  };
+}
