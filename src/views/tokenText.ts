@@ -11,13 +11,10 @@ export interface TokenFields {
   readonly lastUsedAt?: string | null;
 }
 
-/** Everything a tree item shows for one token, computed without any async work. */
+/** What a tree item shows for one token, computed without any async work. */
 export interface TokenText {
   readonly label: string;
   readonly description: string;
-  /** Markdown with all server text escaped. */
-  readonly tooltip: string;
-  readonly maskedPrefix: string | undefined;
 }
 
 /** How many characters of a prefix to show: "mbx_" plus four, even if a server sends more. */
@@ -47,21 +44,23 @@ export function tokenText(token: TokenFields, now: number, l10n: L10n): TokenTex
   const lastUsed = parseServerDate(token.lastUsedAt);
   const createdText = created === undefined ? l10n.t('unknown') : formatRelativeTime(created, now, l10n);
   const lastUsedText = lastUsed === undefined ? l10n.t('never') : formatRelativeTime(lastUsed, now, l10n);
-  const label = tokenLabel(token, l10n);
-  const maskedPrefix = maskPrefix(token.tokenPrefix);
+  return {
+    label: tokenLabel(token, l10n),
+    description: l10n.t('created {0} · last used {1}', createdText, lastUsedText),
+  };
+}
 
-  const lines = [`**${escapeMarkdown(label)}**`];
+/** Markdown for the hover, with all server text escaped; built only when the user hovers. */
+export function tokenTooltip(token: TokenFields, l10n: L10n): string {
+  const created = parseServerDate(token.createdAt);
+  const lastUsed = parseServerDate(token.lastUsedAt);
+  const maskedPrefix = maskPrefix(token.tokenPrefix);
+  const lines = [`**${escapeMarkdown(tokenLabel(token, l10n))}**`];
   if (maskedPrefix) {
     lines.push(l10n.t('Token: {0}', escapeMarkdown(maskedPrefix)));
   }
   lines.push(l10n.t('Created: {0}', created === undefined ? l10n.t('unknown') : formatAbsoluteDate(created)));
   lines.push(l10n.t('Last used: {0}', lastUsed === undefined ? l10n.t('never') : formatAbsoluteDate(lastUsed)));
   lines.push(l10n.t('ID: {0}', escapeMarkdown(token.id)));
-
-  return {
-    label,
-    description: l10n.t('created {0} · last used {1}', createdText, lastUsedText),
-    tooltip: lines.join('\n\n'),
-    maskedPrefix,
-  };
+  return lines.join('\n\n');
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { plainL10n } from '../../../src/views/l10n';
-import { maskPrefix, sortTokensNewestFirst, tokenText, type TokenFields } from '../../../src/views/tokenText';
+import { maskPrefix, sortTokensNewestFirst, tokenText, tokenTooltip, type TokenFields } from '../../../src/views/tokenText';
 
 const NOW = Date.parse('2026-03-15T12:00:00Z');
 
@@ -23,15 +23,15 @@ describe('API token text', () => {
     assert.equal(maskPrefix('mbx_ab12'), 'mbx_ab12…');
     assert.equal(maskPrefix('mbx_ab12cdef9876secret'), 'mbx_ab12…');
     assert.equal(maskPrefix(undefined), undefined);
-    const text = tokenText(token({ id: 't1', tokenPrefix: 'mbx_ab12cdef9876secret' }), NOW, plainL10n);
-    assert.ok(!text.tooltip.includes('cdef9876'));
-    assert.ok(text.tooltip.includes('mbx\\_ab12…'));
+    const tip = tokenTooltip(token({ id: 't1', tokenPrefix: 'mbx_ab12cdef9876secret' }), plainL10n);
+    assert.ok(!tip.includes('cdef9876'));
+    assert.ok(tip.includes('Token: mbx\\_ab12…'));
   });
 
   it('escapes the description in the tooltip but shows it plainly as the label', () => {
-    const text = tokenText(token({ id: 't1', description: '<b>[x](http://e)</b>' }), NOW, plainL10n);
-    assert.equal(text.label, '<b>[x](http://e)</b>');
-    assert.ok(text.tooltip.startsWith('**\\<b\\>\\[x\\]\\(http\\:\\/\\/e\\)\\<\\/b\\>**'));
+    const hostile = token({ id: 't1', description: '<b>[x](http://e)</b>' });
+    assert.equal(tokenText(hostile, NOW, plainL10n).label, '<b>[x](http://e)</b>');
+    assert.ok(tokenTooltip(hostile, plainL10n).startsWith('**\\<b\\>\\[x\\]\\(http\\:\\/\\/e\\)\\<\\/b\\>**'));
   });
 
   it('labels a blank description and survives missing dates', () => {
