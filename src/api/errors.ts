@@ -259,7 +259,7 @@ export function httpError(status: number, body: string, ctx: HttpErrorContext): 
     { ...init, retryAfterMs: ctx.retryAfterMs });
   }
   if (status >= 500) {
-    return new ModboxError('server', `Modbox is having trouble (HTTP ${status}). Try again in a moment.`, init);
+    return new ModboxError('server', `Modbox is having trouble (HTTP ${status}). Try again in a moment.`, { ...init, retryAfterMs: ctx.retryAfterMs });
   }
   if (status >= 400) {
     const more = extra ? ` (and ${extra} more problem${extra === 1 ? '' : 's'})` : '';

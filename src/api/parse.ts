@@ -1,0 +1,204 @@
+/**
+ * Lenient, safe parsers for API responses. Only known fields are read (own
+ * properties, so `__proto__`/`constructor` never leak in), unknown ones are
+ * dropped, list items of the wrong shape are skipped, strings are cleaned and
+ * bounded. Nesting is fixed by the shapes read, so depth is bounded too.
+ */
+import { ModboxError } from './errors';
+import type { ApiToken, CreatedApiToken, Member, TokenSet, Workspace, WorkspaceDetail } from './types';
+
+type Json = Record<string, unknown>;
+
+export const MAX_LIST_ITEMS = 1000;
+const MAX_CREDENTIAL_LENGTH = 16_384;
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- detecting control characters is the point
+const HAS_CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
+// Credentials go into an Authorization header: printable ASCII only.
+const CREDENTIAL_RE = /^[\x21-\x7e]+$/;
+
+function unusable(what: string): ModboxError {
+  return new ModboxError('badResponse', `Modbox sent a response the extension can't use (${what}).`);
+}
+
+function asObject(value: unknown): Json | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
+}
+
+/** Reads an own property only. */
+function field(obj: Json, ...keys: string[]): unknown {
+  for (const key of keys) {
+    if (Object.prototype.hasOwnProperty.call(obj, key)) {
+      return obj[key];
+    }
+  }
+  return undefined;
+}
+
+function text(value: unknown, max: number): string | undefined {
+  if (typeof value !== 'string') {
+    return undefined;
+  }
+  const clean = value.replace(CONTROL_RE, ' ').trim();
+  if (!clean) {
+    return undefined;
+  }
+  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+}
+
+function identifier(value: unknown): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) {
+    return String(value);
+  }
+  const id = typeof value === 'string' ? value.trim() : undefined;
+  return id && id.length <= 200 && !HAS_CONTROL_RE.test(id) && !/\s/.test(id) ? id : undefined;
+}
+
+function count(value: unknown): number | undefined {
+  const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0 ? Math.floor(n) : undefined;
+}
+
+function timestamp(value: unknown): string | undefined {
+  const t = text(value, 64);
+  return t && !Number.isNaN(Date.parse(t)) ? t : undefined;
+}
+
+function credential(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length <= MAX_CREDENTIAL_LENGTH && CREDENTIAL_RE.test(value) ? value : undefined;
+}
+
+/** A bare array, or the first array found under one of the wrapper keys. */
+function list(json: unknown, wrappers: string[], what: string): unknown[] {
+  let items: unknown = json;
+  const obj = asObject(json);
+  if (obj) {
+    items = wrappers.map((k) => field(obj, k)).find(Array.isArray);
+  }
+  if (!Array.isArray(items)) {
+    throw unusable(`expected a list of ${what}`);
+  }
+  return items.slice(0, MAX_LIST_ITEMS);
+}
+
+function optional<T extends object>(out: T): T {
+  for (const key of Object.keys(out) as Array<keyof T>) {
+    if (out[key] === undefined) {
+      delete out[key];
+    }
+  }
+  return out;
+}
+
+/** Login/refresh responses: `{success, tokens: {...}}` or the bare token object. */
+export function parseTokenResponse(json: unknown): TokenSet {
+  const outer = asObject(json);
+  if (!outer) {
+    throw unusable('no tokens');
+  }
+  const inner = asObject(field(outer, 'tokens', 'data')) ?? outer;
+  const accessToken = credential(field(inner, 'access_token', 'accessToken'));
+  if (!accessToken) {
+    throw unusable('no access token');
+  }
+  const refreshToken = credential(field(inner, 'refresh_token', 'refreshToken'));
+  const expiresIn = count(field(inner, 'expires_in', 'expiresIn'));
+  const refreshExpiresIn = count(field(inner, 'refresh_expires_in', 'refreshExpiresIn'));
+  return optional({ accessToken, refreshToken, expiresIn, refreshExpiresIn });
+}
+
+function workspace(value: unknown): Workspace | undefined {
+  const obj = asObject(value);
+  const id = obj && identifier(field(obj, 'id', 'workspace_id'));
+  if (!obj || !id) {
+    return undefined;
+  }
+  const members = field(obj, 'members');
+  return optional({
+    id,
+    name: text(field(obj, 'name'), 255) ?? id,
+    description: text(field(obj, 'description'), 1000),
+    realm: text(field(obj, 'realm'), 255),
+    createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
+    createdBy: text(field(obj, 'created_by', 'createdBy'), 255),
+    role: text(field(obj, 'role'), 40)?.toLowerCase(),
+    memberCount: count(field(obj, 'member_count', 'memberCount')) ?? (Array.isArray(members) ? members.length : undefined),
+  });
+}
+
+function member(value: unknown): Member | undefined {
+  const obj = asObject(value);
+  const userId = obj && identifier(field(obj, 'user_id', 'userId'));
+  if (!obj || !userId) {
+    return undefined;
+  }
+  return optional({
+    id: identifier(field(obj, 'id')) ?? userId,
+    userId,
+    email: text(field(obj, 'email'), 320),
+    role: text(field(obj, 'role'), 40)?.toLowerCase() ?? 'member',
+    createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
+  });
+}
+
+export function parseWorkspaces(json: unknown): Workspace[] {
+  return list(json, ['workspaces', 'items', 'data'], 'workspaces').map(workspace).filter((w): w is Workspace => w !== undefined);
+}
+
+export function parseWorkspaceDetail(json: unknown): WorkspaceDetail {
+  const outer = asObject(json);
+  const inner = outer && (asObject(field(outer, 'workspace')) ?? outer);
+  const base = workspace(inner);
+  if (!inner || !base) {
+    throw unusable('no workspace');
+  }
+  const rawMembers = field(inner, 'members');
+  const members = Array.isArray(rawMembers)
+    ? rawMembers.slice(0, MAX_LIST_ITEMS).map(member).filter((m): m is Member => m !== undefined)
+    : [];
+  return { ...base, memberCount: base.memberCount ?? members.length, members };
+}
+
+function apiToken(value: unknown): ApiToken | undefined {
+  const obj = asObject(value);
+  const id = obj && identifier(field(obj, 'id'));
+  if (!obj || !id) {
+    return undefined;
+  }
+  // A list must never carry a full token value; if a server sends one, keep only a prefix.
+  const full = credential(field(obj, 'token'));
+  const prefix = text(field(obj, 'token_prefix', 'tokenPrefix', 'prefix'), 16) ?? (full ? full.slice(0, 8) : undefined);
+  const lastUsed = field(obj, 'last_used_at', 'lastUsedAt');
+  return optional({
+    id,
+    description: text(field(obj, 'description', 'name'), 255) ?? '',
+    tokenPrefix: prefix,
+    createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
+    lastUsedAt: timestamp(lastUsed) ?? null,
+  });
+}
+
+export function parseApiTokens(json: unknown): ApiToken[] {
+  return list(json, ['tokens', 'api_tokens', 'apiTokens', 'items', 'data'], 'API tokens')
+    .map(apiToken).filter((t): t is ApiToken => t !== undefined);
+}
+
+export function parseCreatedApiToken(json: unknown): CreatedApiToken {
+  const outer = asObject(json);
+  const inner = outer && (asObject(field(outer, 'api_token', 'apiToken', 'data')) ?? outer);
+  const token = inner && credential(field(inner, 'token'));
+  if (!inner || !token || !token.startsWith('mbx_') || token.length < 12) {
+    throw unusable('no new API token');
+  }
+  const id = identifier(field(inner, 'id'));
+  if (!id) {
+    throw unusable('the new API token has no id');
+  }
+  return optional({
+    id,
+    description: text(field(inner, 'description', 'name'), 255) ?? '',
+    token,
+    createdAt: timestamp(field(inner, 'created_at', 'createdAt')),
+  });
+}
