@@ -1,0 +1,109 @@
+import * as vscode from 'vscode';
+import { isModboxError } from '../api/errors';
+import type { Account } from '../auth/account';
+import type { Logger } from '../log/logger';
+import type { Clock } from '../util/clock';
+import type { ApiTokensTreeProvider } from '../views/apiTokensTree';
+import { errorReason, waitSeconds } from '../views/errorText';
+import type { WorkspacesTreeProvider } from '../views/workspacesTree';
+import type { ActiveWorkspace } from '../workspace/activeWorkspace';
+import type { Ui } from './ui';
+
+/** What the view commands run against; tests build one with a scripted `ui`. */
+export interface CommandEnv {
+  account: Account;
+  log: Logger;
+  ui: Ui;
+  clock: Clock;
+  apiTokens: Pick<ApiTokensTreeProvider, 'refresh' | 'removeLocally' | 'ensureLoaded' | 'state'>;
+  workspaces: Pick<WorkspacesTreeProvider, 'refresh' | 'ensureLoaded' | 'state'>;
+  activeWorkspace: ActiveWorkspace;
+  /** Default for a new token's description: `vscode-<machineName>`. */
+  machineName: string;
+  dashboardUrl: () => string;
+}
+
+/**
+ * Commands that need a session offer "Sign In" instead of failing. Resolves
+ * true once there is a session (the command then carries on).
+ */
+export async function ensureSignedIn(env: CommandEnv, why: string): Promise<boolean> {
+  if (env.account.session) {
+    return true;
+  }
+  const signIn = vscode.l10n.t('Sign In');
+  const choice = await env.ui.showInformationMessage(why, {}, signIn);
+  if (choice !== signIn) {
+    return false;
+  }
+  await env.account.signIn();
+  return env.account.session !== undefined;
+}
+
+/** Runs a task under a notification progress; the title names what is happening. */
+export function withNotification<T>(title: string, task: () => Promise<T>): Promise<T> {
+  return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
+}
+
+/** Failures after which a write may or may not have happened on the server. */
+export function isAmbiguousFailure(error: unknown): boolean {
+  return isModboxError(error) && ['timeout', 'offline', 'server', 'badResponse'].includes(error.kind);
+}
+
+/** At most this many "Try Again" rounds after rate limits, so nothing loops. */
+const MAX_USER_RETRIES = 3;
+
+/**
+ * Runs a write (create, revoke) once. It is never retried automatically: after
+ * a rate limit the user may choose "Try Again", and the remaining wait is
+ * shown ("Modbox is busy. Retrying in 5 s…") before the second attempt.
+ * Resolves `{ ok: false }` with the error shown to the user when it fails.
+ */
+export async function runWrite<T>(
+  env: CommandEnv,
+  progressTitle: string,
+  failureMessage: (reason: string, error: unknown) => string,
+  write: () => Promise<T>,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { ok: true, value: await withNotification(progressTitle, write) };
+    } catch (error) {
+      const reason = errorReason(error, vscode.l10n);
+      env.log.warn(`${progressTitle} failed: ${reason}`);
+      const rateLimited = isModboxError(error) && error.kind === 'rateLimited';
+      if (!rateLimited || attempt >= MAX_USER_RETRIES) {
+        void env.ui.showErrorMessage(failureMessage(reason, error), {});
+        return { ok: false, error };
+      }
+      const retryAt = env.clock.now() + (isModboxError(error) && error.retryAfterMs !== undefined ? error.retryAfterMs : 0);
+      const tryAgain = vscode.l10n.t('Try Again');
+      if (await env.ui.showErrorMessage(failureMessage(reason, error), {}, tryAgain) !== tryAgain) {
+        return { ok: false, error };
+      }
+      const remaining = retryAt - env.clock.now();
+      if (remaining > 0 && !await waitVisibly(env, remaining)) {
+        return { ok: false, error };
+      }
+    }
+  }
+}
+
+/** Waits with a cancellable notification; resolves false if the user cancelled. */
+function waitVisibly(env: CommandEnv, ms: number): Promise<boolean> {
+  return Promise.resolve(vscode.window.withProgress({
+    location: vscode.ProgressLocation.Notification,
+    title: vscode.l10n.t('Modbox is busy. Retrying in {0} s…', waitSeconds(ms)),
+    cancellable: true,
+  }, (_progress, cancel) => new Promise<boolean>((resolve) => {
+    const timer = env.clock.setTimeout(() => {
+      sub.dispose();
+      resolve(true);
+    }, ms);
+    const sub = cancel.onCancellationRequested(() => {
+      timer.cancel();
+      sub.dispose();
+      resolve(false);
+    });
+  })));
+}

@@ -1,0 +1,85 @@
+import * as vscode from 'vscode';
+import { errorReason } from '../views/errorText';
+import { escapeIcons } from '../views/treeCommon';
+import { workspaceLabel, type WorkspaceFields } from '../views/workspaceText';
+import { dashboardPageUrl, type DashboardPage } from './dashboardUrl';
+import { ensureSignedIn, type CommandEnv } from './env';
+
+interface WorkspacePick extends vscode.QuickPickItem {
+  workspace: WorkspaceFields;
+}
+
+function workspaceFromArgument(arg: unknown): WorkspaceFields | undefined {
+  const node = arg as { kind?: unknown; workspace?: Partial<WorkspaceFields> } | undefined;
+  if (node?.kind === 'workspace' && typeof node.workspace?.id === 'string') {
+    return node.workspace as WorkspaceFields;
+  }
+  return undefined;
+}
+
+async function pickWorkspace(env: CommandEnv, title: string, placeHolder: string): Promise<WorkspaceFields | undefined> {
+  const workspaces = await env.workspaces.ensureLoaded();
+  if (!workspaces) {
+    const state = env.workspaces.state;
+    const reason = state.kind === 'failed' ? errorReason(state.error, vscode.l10n) : vscode.l10n.t('Try again.');
+    void env.ui.showErrorMessage(vscode.l10n.t("Couldn't load workspaces: {0}", reason), {});
+    return undefined;
+  }
+  if (workspaces.length === 0) {
+    void env.ui.showInformationMessage(vscode.l10n.t('You have no Modbox workspaces.'), {});
+    return undefined;
+  }
+  const activeId = env.activeWorkspace.id();
+  const items = workspaces.map((workspace): WorkspacePick => {
+    const active = workspace.id === activeId;
+    const name = escapeIcons(workspaceLabel(workspace, vscode.l10n));
+    return {
+      label: active ? `$(check) ${name}` : name,
+      description: [workspace.role, active ? vscode.l10n.t('active') : undefined].filter(Boolean).join(' · '),
+      detail: workspace.id,
+      workspace,
+    };
+  });
+  const picked = await env.ui.showQuickPick(items, { title, placeHolder, matchOnDetail: true });
+  return picked?.workspace;
+}
+
+/** Quick pick of workspaces (or the row it was run on); the choice is sent as X-Workspace-Id from then on. */
+export async function selectWorkspace(env: CommandEnv, arg?: unknown): Promise<void> {
+  if (!await ensureSignedIn(env, vscode.l10n.t('Sign in to Modbox to choose a workspace.'))) {
+    return;
+  }
+  const workspace = workspaceFromArgument(arg) ?? await pickWorkspace(env,
+    vscode.l10n.t('Select Active Workspace'),
+    vscode.l10n.t('Modbox requests from this editor will use the workspace you choose'));
+  if (!workspace) {
+    return;
+  }
+  await env.activeWorkspace.set({ id: workspace.id, name: workspaceLabel(workspace, vscode.l10n) });
+  env.log.info('Changed the active Modbox workspace.');
+}
+
+export async function copyWorkspaceId(env: CommandEnv, arg?: unknown): Promise<void> {
+  let workspace = workspaceFromArgument(arg);
+  if (!workspace) {
+    if (!await ensureSignedIn(env, vscode.l10n.t('Sign in to Modbox to copy a workspace ID.'))) {
+      return;
+    }
+    workspace = await pickWorkspace(env, vscode.l10n.t('Copy Workspace ID'), vscode.l10n.t('Which workspace?'));
+    if (!workspace) {
+      return;
+    }
+  }
+  await env.ui.writeClipboard(workspace.id);
+  void env.ui.showInformationMessage(
+    vscode.l10n.t("Copied the ID of '{0}'.", workspaceLabel(workspace, vscode.l10n)), {});
+}
+
+export async function openDashboard(env: CommandEnv, page: DashboardPage): Promise<void> {
+  const target = dashboardPageUrl(env.dashboardUrl(), page);
+  if (!target) {
+    void env.ui.showErrorMessage(vscode.l10n.t('The modbox.dashboardUrl setting is not a valid http(s) URL.'), {});
+    return;
+  }
+  await env.ui.openExternal(vscode.Uri.parse(target, true));
+}

@@ -1,0 +1,36 @@
+import { isModboxError } from '../api/errors';
+import type { L10n } from './l10n';
+
+/** Longest automatic wait after a 429; a longer Retry-After is left to the user's Retry. */
+export const MAX_AUTOMATIC_WAIT_MS = 60_000;
+/** Wait when a 429 carries no Retry-After. */
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
+
+/**
+ * Words for the user. ModboxError messages are written for users and carry no
+ * secrets; anything else is a bug whose text may not be meant for users, so it
+ * gets a generic sentence (the full error goes to the log).
+ */
+export function errorReason(err: unknown, l10n: L10n): string {
+  if (isModboxError(err)) {
+    // `detail` is the server's own (sanitized) words; add them when the message does not already say them.
+    return err.detail && !err.message.includes(err.detail)
+      ? l10n.t('{0} (Modbox said: {1})', err.message, err.detail)
+      : err.message;
+  }
+  return l10n.t('Something went wrong. See the Modbox log for details.');
+}
+
+/** How long to wait before a view's automatic retry of a read, or undefined for "don't". */
+export function automaticRetryDelay(err: unknown): number | undefined {
+  if (!isModboxError(err) || err.kind !== 'rateLimited') {
+    return undefined;
+  }
+  const wait = err.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
+  return wait <= MAX_AUTOMATIC_WAIT_MS ? Math.max(0, wait) : undefined;
+}
+
+/** Whole seconds for "Retrying in 5 s…", never 0. */
+export function waitSeconds(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}

@@ -1,0 +1,76 @@
+import * as vscode from 'vscode';
+import type { Account } from '../auth/account';
+import type { Logger } from '../log/logger';
+import type { Clock } from '../util/clock';
+import { waitSeconds } from './errorText';
+
+/** A row that is not data: loading, waiting, empty, or an error with Retry. */
+export interface MessageNode {
+  readonly kind: 'message';
+  readonly label: string;
+  readonly icon: string;
+  /** Menus target these: `loading`, `busy`, `empty`, `error`. */
+  readonly contextValue: 'loading' | 'busy' | 'empty' | 'error' | 'signInNeeded';
+  readonly command?: vscode.Command;
+}
+
+export interface TreeDeps {
+  account: Account;
+  log: Logger;
+  clock: Clock;
+  /** Sets a context key; defaults to the `setContext` command. Tests pass their own. */
+  setContext?: (key: string, value: unknown) => void;
+  /** Wraps loads in view progress; defaults to `vscode.window.withProgress` on the view. */
+  withViewProgress?: <T>(viewId: string, task: () => Promise<T>) => Promise<T>;
+}
+
+export function defaultSetContext(key: string, value: unknown): void {
+  void vscode.commands.executeCommand('setContext', key, value);
+}
+
+export function viewProgress<T>(viewId: string, task: () => Promise<T>): Promise<T> {
+  return Promise.resolve(vscode.window.withProgress({ location: { viewId } }, task));
+}
+
+/** Markdown that renders server text as text: no HTML, no command links, no theme icons. */
+export function inertMarkdown(value: string): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(value, false);
+  md.isTrusted = false;
+  md.supportHtml = false;
+  return md;
+}
+
+export function retryCommand(): vscode.Command {
+  return { command: 'modbox.refresh', title: vscode.l10n.t('Retry') };
+}
+
+export function loadingNode(): MessageNode {
+  return { kind: 'message', label: vscode.l10n.t('Loading…'), icon: 'loading~spin', contextValue: 'loading' };
+}
+
+export function busyNode(retryInMs: number): MessageNode {
+  return {
+    kind: 'message',
+    label: vscode.l10n.t('Modbox is busy. Retrying in {0} s…', waitSeconds(retryInMs)),
+    icon: 'watch',
+    contextValue: 'busy',
+  };
+}
+
+export function errorNode(label: string): MessageNode {
+  return { kind: 'message', label, icon: 'error', contextValue: 'error', command: retryCommand() };
+}
+
+export function messageTreeItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+  item.iconPath = new vscode.ThemeIcon(node.icon);
+  item.contextValue = node.contextValue;
+  item.tooltip = node.command ? `${node.label}\n\n${node.command.title}` : node.label;
+  item.command = node.command;
+  return item;
+}
+
+/** Escapes `$(icon)` syntax so server text shows as text in labels that render icons (status bar, quick pick). */
+export function escapeIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
+}
