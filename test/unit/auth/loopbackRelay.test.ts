@@ -1,0 +1,136 @@
+import * as assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { MAX_RELAY_BODY, startRelay, type Relay } from '../../../src/auth/loopbackRelay';
+import { FakeClock } from '../fakeClock';
+import { CaptureLog } from './helpers';
+
+const FRAGMENT = '#access_token=eyJ.eyJ.sig&state=secret-state';
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+describe('auth/loopbackRelay startRelay', function () {
+  this.timeout(10_000);
+  let relay: Relay | undefined;
+  let received: string[];
+  let log: CaptureLog;
+  let clock: FakeClock;
+
+  async function start(onParams?: (raw: string) => boolean | void): Promise<Relay> {
+    relay = await startRelay({
+      host: '127.0.0.1',
+      log,
+      clock,
+      timeoutMs: 60_000,
+      onParams: onParams ?? ((raw) => void received.push(raw)),
+    });
+    return relay;
+  }
+
+  beforeEach(() => {
+    received = [];
+    log = new CaptureLog();
+    clock = new FakeClock();
+  });
+  afterEach(async () => {
+    await relay?.close();
+    relay = undefined;
+  });
+
+  it('listens on 127.0.0.1 only, on a free port', async () => {
+    const r = await start();
+    assert.match(r.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+    assert.ok(r.port > 0);
+  });
+
+  it('serves a self-contained page with a strict CSP and a nonce-bound script, at any path', async () => {
+    const r = await start();
+    for (const path of ['', 'proxy/12345/', 'anything?x=1']) {
+      const res = await fetch(r.url + path);
+      assert.equal(res.status, 200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+      assert.ok(nonce, csp);
+      assert.match(csp, /default-src 'none'/);
+      assert.match(csp, /connect-src 'self'/);
+      assert.equal(res.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(res.headers.get('cache-control'), 'no-store');
+      const html = await res.text();
+      assert.ok(html.includes(`<script nonce="${nonce}">`));
+      assert.ok(html.includes('location.hash'));
+      assert.ok(html.includes('You can close this tab and return to VS Code'));
+      assert.ok(!/(src|href)=["']?https?:/i.test(html), 'no external resources');
+    }
+    // A fresh nonce per page load.
+    const a = (await fetch(r.url)).headers.get('content-security-policy');
+    const b = (await fetch(r.url)).headers.get('content-security-policy');
+    assert.notEqual(a, b);
+  });
+
+  it('delivers the posted fragment once, answers 204, then closes and frees the port', async () => {
+    const r = await start();
+    const res = await fetch(r.url + 'proxy/1/', { method: 'POST', body: FRAGMENT, headers: { 'Content-Type': 'text/plain' } });
+    assert.equal(res.status, 204);
+    assert.deepEqual(received, [FRAGMENT]);
+    await r.closed;
+    await assert.rejects(fetch(r.url, { method: 'POST', body: FRAGMENT }));
+    assert.deepEqual(received, [FRAGMENT]);
+    assert.equal(await portIsFree(r.port), true);
+    assert.ok(!log.text.includes('secret-state'), 'the body is never logged');
+  });
+
+  it('refuses a second POST that arrives before the relay has closed', async () => {
+    const r = await start();
+    const agent = { keepalive: true } as const;
+    const [first, second] = await Promise.all([
+      fetch(r.url, { method: 'POST', body: FRAGMENT, ...agent }),
+      fetch(r.url, { method: 'POST', body: '#access_token=other&state=x', ...agent }).catch(() => undefined),
+    ]);
+    assert.equal(first.status, 204);
+    assert.ok(second === undefined || second.status === 410);
+    assert.deepEqual(received, [FRAGMENT]);
+  });
+
+  it('keeps waiting when the handler refuses the data', async () => {
+    const r = await start((raw) => {
+      received.push(raw);
+      return raw.includes('state=');
+    });
+    assert.equal((await fetch(r.url, { method: 'POST', body: 'garbage' })).status, 400);
+    assert.equal((await fetch(r.url, { method: 'POST', body: FRAGMENT })).status, 204);
+    assert.deepEqual(received, ['garbage', FRAGMENT]);
+  });
+
+  it('refuses oversized bodies and other methods without calling the handler', async () => {
+    const r = await start();
+    const big = 'a'.repeat(MAX_RELAY_BODY + 1);
+    const tooBig = await fetch(r.url, { method: 'POST', body: big }).catch(() => undefined);
+    assert.ok(tooBig === undefined || tooBig.status === 413);
+    for (const method of ['PUT', 'DELETE', 'PATCH']) {
+      assert.equal((await fetch(r.url, { method, body: 'x' })).status, 405);
+    }
+    assert.deepEqual(received, []);
+    // Still open for the real callback.
+    assert.equal((await fetch(r.url, { method: 'POST', body: FRAGMENT })).status, 204);
+  });
+
+  it('closes by itself on timeout', async () => {
+    const r = await start();
+    await clock.advance(60_000);
+    await r.closed;
+    await assert.rejects(fetch(r.url));
+    assert.equal(await portIsFree(r.port), true);
+    assert.deepEqual(received, []);
+  });
+
+  it('close() frees the port and is idempotent', async () => {
+    const r = await start();
+    await Promise.all([r.close(), r.close()]);
+    assert.equal(await portIsFree(r.port), true);
+  });
+});
