@@ -281,6 +281,7 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   if (/^\d+$/.test(trimmed)) {
     return Math.min(Number(trimmed), 86_400) * 1000;
   }
-  const date = Date.parse(trimmed);
+  // An HTTP date always names a month; anything else ("-5") is garbage, not a date.
+  const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
   return Number.isNaN(date) ? undefined : Math.max(0, Math.min(date - now, 86_400_000));
 }

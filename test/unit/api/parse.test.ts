@@ -1,0 +1,140 @@
+import * as assert from 'node:assert/strict';
+import {
+  MAX_LIST_ITEMS, parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces,
+} from '../../../src/api/parse';
+import { ModboxError } from '../../../src/api/errors';
+
+const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln';
+
+function assertBadResponse(fn: () => unknown): void {
+  assert.throws(fn, (err: unknown) => err instanceof ModboxError && err.kind === 'badResponse');
+}
+
+describe('parseTokenResponse', () => {
+  it('reads the login/refresh wrapper', () => {
+    const json = { success: true, tokens: { access_token: JWT, refresh_token: 'r1', expires_in: 300, refresh_expires_in: 1800, extra: 1 } };
+    assert.deepEqual(parseTokenResponse(json), { accessToken: JWT, refreshToken: 'r1', expiresIn: 300, refreshExpiresIn: 1800 });
+  });
+  it('reads bare tokens and tolerates missing optional fields', () => {
+    assert.deepEqual(parseTokenResponse({ access_token: JWT }), { accessToken: JWT });
+    assert.deepEqual(parseTokenResponse({ access_token: JWT, expires_in: '300' }), { accessToken: JWT, expiresIn: 300 });
+  });
+  it('ignores wrongly typed optional fields', () => {
+    assert.deepEqual(parseTokenResponse({ access_token: JWT, refresh_token: 5, expires_in: -1 }), { accessToken: JWT });
+  });
+  it('refuses responses without a usable access token', () => {
+    assertBadResponse(() => parseTokenResponse(null));
+    assertBadResponse(() => parseTokenResponse([]));
+    assertBadResponse(() => parseTokenResponse({ success: true }));
+    assertBadResponse(() => parseTokenResponse({ access_token: 'has space' }));
+    assertBadResponse(() => parseTokenResponse({ access_token: 'a\r\nX-Evil: 1' }));
+    assertBadResponse(() => parseTokenResponse({ access_token: 'x'.repeat(20_000) }));
+  });
+  it('never puts the token into the error message', () => {
+    try {
+      parseTokenResponse({ tokens: { access_token: 'secret value with spaces' } });
+      assert.fail('should throw');
+    } catch (err) {
+      assert.ok(!(err as Error).message.includes('secret value'));
+    }
+  });
+});
+
+describe('parseWorkspaces', () => {
+  const ws = { id: 'w1', name: 'Team', description: 'desc', realm: 'modbox', created_at: '2024-05-01T10:00:00Z', created_by: 'u1', role: 'Owner', member_count: 3, junk: { deep: 1 } };
+
+  it('reads the {workspaces} wrapper and a bare array', () => {
+    const expected = [{ id: 'w1', name: 'Team', description: 'desc', realm: 'modbox', createdAt: '2024-05-01T10:00:00Z', createdBy: 'u1', role: 'owner', memberCount: 3 }];
+    assert.deepEqual(parseWorkspaces({ workspaces: [ws] }), expected);
+    assert.deepEqual(parseWorkspaces([ws]), expected);
+  });
+  it('skips items of the wrong shape and falls back to the id for a missing name', () => {
+    const out = parseWorkspaces({ workspaces: [null, 5, 'x', { name: 'no id' }, { id: 'w2' }, { id: 7, name: 42 }] });
+    assert.deepEqual(out, [{ id: 'w2', name: 'w2' }, { id: '7', name: '7' }]);
+  });
+  it('refuses something that is not a list', () => {
+    assertBadResponse(() => parseWorkspaces({ workspaces: 'nope' }));
+    assertBadResponse(() => parseWorkspaces('text'));
+  });
+  it('does not copy __proto__ or constructor keys', () => {
+    const hostile = JSON.parse('{"workspaces":[{"id":"w1","name":"n","__proto__":{"polluted":true},"constructor":{"prototype":{"x":1}}}]}') as unknown;
+    const [out] = parseWorkspaces(hostile);
+    assert.deepEqual(Object.keys(out).sort(), ['id', 'name']);
+    assert.equal((out as unknown as Record<string, unknown>).polluted, undefined);
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+  it('cleans control characters and caps long strings', () => {
+    const [out] = parseWorkspaces([{ id: 'w1', name: `evil\u202Ename\u0007${'x'.repeat(1000)}` }]);
+    assert.ok(![...out.name].some((c) => c.charCodeAt(0) < 0x20 || c === "\u202e"));
+    assert.ok(out.name.length <= 255);
+  });
+  it('rejects ids that could break a header or path', () => {
+    assert.deepEqual(parseWorkspaces([{ id: 'a b' }, { id: 'a\r\nb' }, { id: '' }]), []);
+  });
+  it('caps the number of items', () => {
+    const many = Array.from({ length: MAX_LIST_ITEMS + 50 }, (_, i) => ({ id: `w${i}`, name: 'n' }));
+    assert.equal(parseWorkspaces(many).length, MAX_LIST_ITEMS);
+  });
+  it('drops unparseable timestamps', () => {
+    assert.deepEqual(parseWorkspaces([{ id: 'w', name: 'n', created_at: 'yesterday-ish' }]), [{ id: 'w', name: 'n' }]);
+  });
+});
+
+describe('parseWorkspaceDetail', () => {
+  it('reads a workspace with members', () => {
+    const json = {
+      id: 'w1', name: 'Team', realm: 'modbox', updated_at: 'x',
+      members: [
+        { id: 'm1', workspace_id: 'w1', user_id: 'u1', role: 'owner', added_by: 'u1', created_at: '2024-05-01T10:00:00Z', email: 'a@b.c' },
+        { user_id: 'u2' },
+        { id: 'm3' },
+      ],
+    };
+    assert.deepEqual(parseWorkspaceDetail(json), {
+      id: 'w1', name: 'Team', realm: 'modbox', memberCount: 3,
+      members: [
+        { id: 'm1', userId: 'u1', role: 'owner', createdAt: '2024-05-01T10:00:00Z', email: 'a@b.c' },
+        { id: 'u2', userId: 'u2', role: 'member' },
+      ],
+    });
+  });
+  it('tolerates a missing member list and a {workspace} wrapper', () => {
+    assert.deepEqual(parseWorkspaceDetail({ workspace: { id: 'w1', name: 'n' } }), { id: 'w1', name: 'n', memberCount: 0, members: [] });
+  });
+  it('refuses a body without a workspace', () => {
+    assertBadResponse(() => parseWorkspaceDetail({ detail: 'x' }));
+  });
+});
+
+describe('parseApiTokens', () => {
+  it('reads a bare array (the contract) and wrappers', () => {
+    const item = { id: 't1', description: 'ci', token_prefix: 'mbx_ab12', created_at: '2024-05-01T10:00:00Z', last_used_at: null };
+    const expected = [{ id: 't1', description: 'ci', tokenPrefix: 'mbx_ab12', createdAt: '2024-05-01T10:00:00Z', lastUsedAt: null }];
+    assert.deepEqual(parseApiTokens([item]), expected);
+    assert.deepEqual(parseApiTokens({ tokens: [item] }), expected);
+    assert.deepEqual(parseApiTokens({ api_tokens: [item] }), expected);
+  });
+  it('keeps last use, defaults description, and skips tokens without id', () => {
+    assert.deepEqual(parseApiTokens([{ id: 't1', last_used_at: '2024-06-01T00:00:00Z' }, { description: 'x' }]),
+      [{ id: 't1', description: '', lastUsedAt: '2024-06-01T00:00:00Z' }]);
+  });
+  it('never keeps a full token value from a list', () => {
+    const [out] = parseApiTokens([{ id: 't1', token: 'mbx_FULLSECRETVALUE1234' }]);
+    assert.equal(out.tokenPrefix, 'mbx_FULL');
+    assert.ok(!JSON.stringify(out).includes('SECRETVALUE'));
+  });
+});
+
+describe('parseCreatedApiToken', () => {
+  it('reads the created token', () => {
+    assert.deepEqual(parseCreatedApiToken({ id: 't1', description: 'ci', token: 'mbx_abcdefghijkl', created_at: '2024-05-01T10:00:00Z', x: 1 }),
+      { id: 't1', description: 'ci', token: 'mbx_abcdefghijkl', createdAt: '2024-05-01T10:00:00Z' });
+  });
+  it('refuses a token that is not an mbx_ token', () => {
+    assertBadResponse(() => parseCreatedApiToken({ id: 't1', token: JWT }));
+    assertBadResponse(() => parseCreatedApiToken({ id: 't1', token: 'mbx_' }));
+    assertBadResponse(() => parseCreatedApiToken({ id: 't1' }));
+    assertBadResponse(() => parseCreatedApiToken({ token: 'mbx_abcdefghijkl' }));
+    assertBadResponse(() => parseCreatedApiToken('mbx_abcdefghijkl'));
+  });
+});
