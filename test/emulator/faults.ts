@@ -186,8 +186,20 @@ function shaped(path: string, itemsJson: string[]): string {
   return itemsJson[0] ?? '{}';
 }
 
-/** Hostile-but-200 bodies; see README for what each variant checks. */
+const hostileCache = new Map<string, string>();
+
+/** Hostile-but-200 bodies; see README for what each variant checks. Cached: the big ones are slow to build. */
 export function hostileBody(variant: HostileVariant, path: string): string {
+  const key = `${variant} ${path.startsWith('/api-tokens') ? '/api-tokens/' : path}`;
+  let body = hostileCache.get(key);
+  if (body === undefined) {
+    body = buildHostileBody(variant, path);
+    hostileCache.set(key, body);
+  }
+  return body;
+}
+
+function buildHostileBody(variant: HostileVariant, path: string): string {
   switch (variant) {
     case 'huge': {
       // About 8 MB of well-formed JSON: many items with long strings.
