@@ -39,6 +39,7 @@ export interface TokenRefresherOptions {
 const MAX_ROUNDS = 4;
 /** A server asking for more than this is not obeyed to the letter: the session would die first. */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;
+const MIN_TIMER_GAP_MS = 1_000;
 
 type SpendResult = { done: StoredSession | undefined } | { again: StoredSession };
 
@@ -75,6 +76,7 @@ export class TokenRefresher implements Disposable {
   private scheduleSeq = 0;
   private retryAttempt = 0;
   private retryAt: number | undefined;
+  private lastTimerAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: TokenRefresherOptions) {
     this.random = options.random ?? Math.random;
@@ -362,11 +364,22 @@ export class TokenRefresher implements Disposable {
     return store.read();
   }
 
+  /** Time to act: the access token is (nearly) used up, or the refresh token has expired. */
   private needsRefresh(session: StoredSession, headStartMs: number): boolean {
-    if (session.kind !== 'sso' || session.accessExpiresAt === undefined) {
+    if (session.kind !== 'sso') {
       return false;
     }
-    return this.options.clock.now() >= session.accessExpiresAt - this.margin(session) - headStartMs;
+    const now = this.options.clock.now();
+    if (session.refreshExpiresAt !== undefined && now >= session.refreshExpiresAt) {
+      return true;
+    }
+    if (session.accessExpiresAt === undefined) {
+      return false;
+    }
+    if (!session.refreshToken) {
+      return now >= session.accessExpiresAt;
+    }
+    return now >= session.accessExpiresAt - this.margin(session) - headStartMs;
   }
 
   /** The configured margin, but never more than half the token's lifetime (short TTLs in tests). */
@@ -407,11 +420,17 @@ export class TokenRefresher implements Disposable {
         if (seq !== this.scheduleSeq || !this.started || this.disposed) {
           return;
         }
-        if (!session || session.kind !== 'sso' || (!session.refreshToken && session.accessExpiresAt === undefined)) {
+        if (!session || session.kind !== 'sso') {
           return;
         }
         let at: number;
-        if (this.retryAt !== undefined) {
+        if (!session.refreshToken) {
+          // Nothing to renew it with: only notice when it is gone.
+          if (session.accessExpiresAt === undefined) {
+            return;
+          }
+          at = session.accessExpiresAt;
+        } else if (this.retryAt !== undefined) {
           at = this.retryAt;
         } else if (session.accessExpiresAt !== undefined) {
           at = session.accessExpiresAt - this.margin(session) - this.random() * this.jitterWindow(session);
@@ -422,7 +441,9 @@ export class TokenRefresher implements Disposable {
           // Notice an expired refresh token when it expires, not at the next retry.
           at = Math.min(at, session.refreshExpiresAt);
         }
-        const delay = Math.max(0, at - this.options.clock.now());
+        const now = this.options.clock.now();
+        // Whatever goes wrong, the timer never fires more than once a second.
+        const delay = Math.max(0, at - now, this.lastTimerAt + MIN_TIMER_GAP_MS - now);
         this.timer = this.options.clock.setTimeout(() => this.onTimer(session), delay);
       },
       (err: unknown) => this.options.log.error(`Could not schedule the Modbox session refresh: ${describeError(err)}`),
@@ -431,6 +452,7 @@ export class TokenRefresher implements Disposable {
 
   private onTimer(session: StoredSession): void {
     this.timer = undefined;
+    this.lastTimerAt = this.options.clock.now();
     if (!this.started || this.disposed) {
       return;
     }

@@ -398,6 +398,38 @@ describe('auth/refresher TokenRefresher', () => {
     assert.ok(world.clock.now() - started < 20_000, 'but not much longer');
   });
 
+  it('a started session without a refresh token is used until it expires, then ends once (no timer loop)', async () => {
+    world = new World();
+    const a = world.openWindow('A');
+    const tokens = world.server.signIn();
+    const session = sessionFromTokens({ accessToken: tokens.accessToken, expiresIn: 300 }, 'github', world.clock.now());
+    await a.store.write(session);
+    a.refresher.start();
+    await world.clock.advance(290_000);
+    assert.equal((await world.clock.run(a.refresher.freshSession()))?.accessToken, session.accessToken);
+    assert.equal(a.expired.length, 0);
+    await world.clock.advance(20_000);
+    assert.equal(await world.stored(), undefined);
+    assert.equal(a.expired.length, 1);
+    assert.equal(world.server.log.length, 0);
+    assert.equal(world.clock.pendingTimers, 0);
+  });
+
+  it('a started session whose refresh token dies first ends when it dies, without a server call', async () => {
+    world = new World();
+    const a = world.openWindow('A');
+    const tokens = world.server.signIn();
+    const session = sessionFromTokens({ ...tokens, expiresIn: 300, refreshExpiresIn: 100 }, 'github', world.clock.now());
+    await a.store.write(session);
+    a.refresher.start();
+    await world.clock.advance(99_000);
+    assert.equal(a.expired.length, 0);
+    await world.clock.advance(2_000);
+    assert.equal(a.expired.length, 1);
+    assert.equal(await world.stored(), undefined);
+    assert.equal(world.server.log.length, 0);
+  });
+
   it('never logs tokens', async () => {
     world = new World();
     const a = world.openWindow('A');
