@@ -84,12 +84,17 @@ function collect(part: string, params: Map<string, string>): string | undefined 
     const rawKey = eq >= 0 ? pair.slice(0, eq) : pair;
     const rawValue = eq >= 0 ? pair.slice(eq + 1) : '';
     const key = decode(rawKey);
-    const value = decode(rawValue);
-    if (key === undefined || value === undefined) {
-      return 'The sign-in data is not correctly encoded.';
-    }
-    if (!KNOWN_KEYS.has(key)) {
+    if (key === undefined || !KNOWN_KEYS.has(key)) {
       continue;
+    }
+    let value = decode(rawValue);
+    if (value === undefined) {
+      // `Uri.toString(true)` hands over already-decoded text, where a stray `%` in
+      // a description is harmless; in a token or the state it is not.
+      if (key !== 'error_description') {
+        return 'The sign-in data is not correctly encoded.';
+      }
+      value = rawValue;
     }
     if (params.has(key)) {
       // Two values for one key: we cannot know which one the server meant.

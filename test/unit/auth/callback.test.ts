@@ -53,6 +53,15 @@ describe('auth/callback parseCallback', () => {
     });
   });
 
+  it('survives an already-decoded description with a stray percent sign (Uri.toString(true))', () => {
+    assert.deepEqual(parseCallback('vscode://modbox.vscode-modbox/auth-callback#error=server_error&error_description=100% down&state=s'), {
+      kind: 'error',
+      state: 's',
+      error: 'server_error',
+      description: '100% down',
+    });
+  });
+
   const hostile: [string, string, RegExp][] = [
     ['empty text', '   ', /empty/],
     ['an address without sign-in data', 'https://app.modbox.run/done', /No sign-in tokens/],
