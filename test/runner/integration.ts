@@ -1,0 +1,164 @@
+// `npm run test:integration`: runs out/test/integration in a real VS Code
+// extension host against the Modbox emulator on 127.0.0.2.
+// Desktop VS Code through @vscode/test-electron when VSCODE_EXECUTABLE_PATH is
+// set; otherwise code-server 4.99.4 (VS Code 1.99.3) in headless Chromium.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { runTests } from '@vscode/test-electron';
+import { startEmulator } from '../emulator/server';
+import type { Emulator } from '../emulator/server';
+import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, VSCODE_VERSION } from './codeServer';
+import type { SuiteSummary } from './mochaRun';
+import { repoRoot } from './paths';
+import { launchVsCodeInBrowser } from './session';
+import type { VsCodeBrowserSession } from './session';
+
+const TIMEOUT_MS = Number(process.env.MODBOX_INTEGRATION_TIMEOUT_MS) || 10 * 60 * 1000;
+const EMULATOR_HOST = '127.0.0.2';
+
+interface Outcome {
+  exitCode: number;
+  kind: string;
+}
+
+type Result = SuiteSummary & { vscodeVersion: string; appHost: string; uiKind: string; remoteName: string | null };
+
+async function runInDesktop(executable: string, testsEntry: string, env: Record<string, string>, settings: Record<string, unknown>, tmp: string): Promise<Outcome> {
+  const userDataDir = path.join(tmp, 'user-data');
+  fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  const folder = path.join(tmp, 'workspace');
+  fs.mkdirSync(folder, { recursive: true });
+  try {
+    const exitCode = await runTests({
+      vscodeExecutablePath: executable,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: testsEntry,
+      extensionTestsEnv: env,
+      launchArgs: [folder, '--user-data-dir', userDataDir, '--extensions-dir', path.join(tmp, 'extensions'), '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes', '--disable-extensions'],
+    });
+    return { exitCode, kind: 'desktop' };
+  } catch (e) {
+    console.error(`integration: VS Code exited with an error: ${e instanceof Error ? e.message : String(e)}`);
+    return { exitCode: 1, kind: 'desktop' };
+  }
+}
+
+async function runInCodeServer(testsEntry: string, env: Record<string, string>, settings: Record<string, unknown>, hold: (s: VsCodeBrowserSession) => void): Promise<Outcome> {
+  const session = await launchVsCodeInBrowser({
+    env,
+    settings,
+    trustedDomains: [env.MODBOX_EMULATOR_URL],
+    extensionTestsPath: testsEntry,
+    log: (line) => console.log(line),
+  });
+  hold(session);
+  let finished = false;
+  const exitCode = await Promise.race([
+    session.exitCode,
+    session.codeServer.exited.then(() => {
+      if (!finished) {
+        console.error('integration: code-server exited before the suite finished');
+      }
+      return 1;
+    }),
+  ]);
+  finished = true;
+  return { exitCode, kind: 'code-server' };
+}
+
+function readResult(file: string): Result | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Result;
+  } catch {
+    return undefined;
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const testsEntry = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
+  for (const f of [testsEntry, path.join(repoRoot, 'dist', 'extension.js')]) {
+    if (!fs.existsSync(f)) {
+      console.error(`integration: ${path.relative(repoRoot, f)} is missing; build first: npx tsc -p . && node esbuild.mjs`);
+      return 1;
+    }
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-integration-'));
+  let emulator: Emulator | undefined;
+  let session: VsCodeBrowserSession | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const cleanup = async (): Promise<void> => {
+    // Bounded: a hung browser or server must not keep the run alive (the
+    // code-server process group is also killed on exit).
+    const all = Promise.allSettled([session?.close(), emulator?.close()]);
+    await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals): void => {
+    console.error(`integration: ${signal}, stopping`);
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const executable = process.env.VSCODE_EXECUTABLE_PATH;
+    if (!executable) {
+      // Installs happen once per machine and are not part of the suite's time budget.
+      ensureDebianPackages(['chromium', ...CODE_SERVER_DEBIAN_PACKAGES]);
+      await ensureCodeServer();
+    }
+    emulator = await startEmulator({ host: EMULATOR_HOST, port: 0 });
+    console.log(`integration: Modbox emulator at ${emulator.url}`);
+    const resultsFile = path.join(tmp, 'results.json');
+    const env = { MODBOX_EMULATOR_URL: emulator.url, MODBOX_INTEGRATION_RESULTS: resultsFile };
+    const settings = { 'modbox.apiUrl': emulator.url };
+    const run = executable
+      ? runInDesktop(executable, testsEntry, env, settings, tmp)
+      : runInCodeServer(testsEntry, env, settings, (s) => (session = s));
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
+    const outcome = await Promise.race([run, timeout]);
+    if (outcome === 'timeout') {
+      console.error(`integration: TIMED OUT after ${TIMEOUT_MS / 1000} s; stopping VS Code, the browser and the emulator`);
+      console.log('integration: 0 passed, 1 failed');
+      return 1;
+    }
+    const result = readResult(resultsFile);
+    if (!result) {
+      console.error(`integration: the suite wrote no result (VS Code exit code ${outcome.exitCode}); did run() start?`);
+      console.log('integration: 0 passed, 1 failed');
+      return 1;
+    }
+    const where = outcome.kind === 'code-server' ? `VS Code ${result.vscodeVersion} (code-server)` : `VS Code ${result.vscodeVersion} (desktop)`;
+    console.log(`integration: ran in ${where}, appHost ${result.appHost}, uiKind ${result.uiKind}, remoteName ${result.remoteName ?? 'none'}`);
+    if (outcome.kind === 'code-server' && result.vscodeVersion !== VSCODE_VERSION) {
+      console.error(`integration: expected VS Code ${VSCODE_VERSION} in code-server, got ${result.vscodeVersion}`);
+    }
+    for (const f of result.failures) {
+      console.log(`integration: FAILED ${f.title}: ${f.error.split('\n')[0]}`);
+    }
+    console.log(`integration: finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const failed = result.failed || (outcome.exitCode !== 0 ? 1 : 0);
+    console.log(`integration: ${result.passed} passed, ${failed} failed`);
+    return failed > 0 || outcome.exitCode !== 0 ? 1 : 0;
+  } catch (e) {
+    console.error(`integration: ${e instanceof Error ? e.message : String(e)}`);
+    console.log('integration: 0 passed, 1 failed');
+    return 1;
+  } finally {
+    clearTimeout(timer);
+    await cleanup();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,247 @@
+// Real VS Code in a browser: code-server plus headless Debian Chromium driven
+// by playwright-core. Used by the integration runner, `npm start` and e2e tests.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { format } from 'util';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { CodeServer, startCodeServer } from './codeServer';
+import { repoRoot } from './paths';
+import { redact } from '../../src/log/redact';
+
+export const CHROMIUM_PATH = process.env.MODBOX_CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+  // Tests talk to loopback only: names other than localhost do not resolve.
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.* , EXCLUDE [::1]',
+];
+
+/** A URL safe to log: query and fragment (where tokens travel) are replaced. */
+export function redactUrl(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return '<unparsable url>';
+  }
+  if (u.protocol === 'about:' || u.protocol === 'data:' || u.protocol === 'blob:') {
+    return `${u.protocol}${u.protocol === 'about:' ? u.pathname : '...'}`;
+  }
+  return `${u.origin}${u.pathname}${u.search ? '?<redacted>' : ''}${u.hash ? '#<redacted>' : ''}`;
+}
+
+/** The workbench URL that opens folder and loads the extension (and tests) in development mode. */
+export function workbenchUrl(serverUrl: string, folder: string, dev: { extensionDevelopmentPath?: string; extensionTestsPath?: string }): string {
+  const authority = new URL(serverUrl).host;
+  const remote = (p: string): string => `vscode-remote://${authority}${p}`;
+  const payload: [string, string][] = [];
+  if (dev.extensionDevelopmentPath) {
+    payload.push(['extensionDevelopmentPath', remote(dev.extensionDevelopmentPath)]);
+  }
+  if (dev.extensionTestsPath) {
+    payload.push(['extensionTestsPath', remote(dev.extensionTestsPath)]);
+  }
+  const query = new URLSearchParams({ folder });
+  if (payload.length > 0) {
+    query.set('payload', JSON.stringify(payload));
+  }
+  return `${serverUrl}/?${query.toString()}`;
+}
+
+export interface LaunchOptions {
+  /** User settings (merged over the harness defaults), e.g. { 'modbox.apiUrl': emulatorUrl }. */
+  settings?: Record<string, unknown>;
+  /** Environment of code-server and so of the extension host. */
+  env?: Record<string, string>;
+  /** Extension under development; the repo root by default, null for none. */
+  extensionDevelopmentPath?: string | null;
+  /** A tests entry exporting run(); VS Code runs it and reports through session.exitCode. */
+  extensionTestsPath?: string;
+  /** Folder to open; a fresh empty temp folder by default. */
+  folder?: string;
+  /** code-server port on 127.0.0.1; free one by default. */
+  port?: number;
+  /** Where harness and extension host lines go; console.log by default. Lines are already redacted. */
+  log?: (line: string) => void;
+  /**
+   * Origins VS Code may open without its "Do you want to open the external
+   * website?" dialog (which tests cannot answer), e.g. the emulator's URL.
+   */
+  trustedDomains?: string[];
+  /** Called for every page the workbench opens (openExternal, popups), after it is tracked. */
+  onPage?: (page: Page) => void | Promise<void>;
+}
+
+export interface VsCodeBrowserSession {
+  browser: Browser;
+  context: BrowserContext;
+  /** The workbench page. */
+  page: Page;
+  codeServer: CodeServer;
+  /** The workbench URL that was opened. */
+  url: string;
+  folder: string;
+  /** Settles with the code VS Code passed to codeAutomationExit (after an extensionTestsPath run). */
+  exitCode: Promise<number>;
+  /** Pages opened by the workbench so far (popups and new tabs), oldest first. */
+  popups(): Page[];
+  /**
+   * A page opened by the workbench whose current URL satisfies predicate,
+   * already open or opened within timeoutMs (checked on every navigation).
+   */
+  waitForPopup(predicate: (url: URL) => boolean, timeoutMs: number): Promise<Page>;
+  /** Closes the browser, stops code-server and removes temp dirs. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+// The workbench passes console-style arguments (a format string first).
+function formatLogArgs(args: unknown): string {
+  const list: unknown[] = Array.isArray(args) ? args : [args];
+  return format(...list);
+}
+
+/**
+ * Starts code-server and headless Chromium and opens the workbench. Pages the
+ * workbench opens (vscode.env.openExternal opens a new window in the web host)
+ * are kept open and allowed to load so that redirects in them complete; their
+ * URLs are logged with query and fragment redacted.
+ */
+export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<VsCodeBrowserSession> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const ownFolder = opts.folder === undefined;
+  const folder = opts.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-workspace-'));
+  let codeServer: CodeServer | undefined;
+  let browser: Browser | undefined;
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await browser?.close().catch((e: unknown) => log(`[browser] close failed: ${String(e)}`));
+      await codeServer?.stop();
+      if (ownFolder) {
+        fs.rmSync(folder, { recursive: true, force: true });
+      }
+    })();
+    return closing;
+  };
+
+  try {
+    codeServer = await startCodeServer({
+      port: opts.port,
+      env: opts.env,
+      settings: opts.settings,
+      log: (line) => log(`[code-server] ${redact(line)}`),
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    browser.on('disconnected', () => log('[browser] disconnected'));
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    let resolveExit: (code: number) => void = () => undefined;
+    const exitCode = new Promise<number>((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => {
+      log(`[vscode] codeAutomationExit(${code})`);
+      resolveExit(Number(code));
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
+      log(`[ext-host:${type}] ${redact(formatLogArgs(args))}`);
+    });
+    page.on('pageerror', (e) => log(`[workbench:pageerror] ${redact(e.message)}`));
+    page.on('crash', () => log('[workbench] page crashed'));
+
+    const popups: Page[] = [];
+    const waiters = new Set<() => void>();
+    const notify = (): void => waiters.forEach((w) => w());
+    context.on('page', (p) => {
+      if (p === page) {
+        return;
+      }
+      popups.push(p);
+      log(`[browser] new page opened: ${redactUrl(p.url())}`);
+      p.on('framenavigated', (frame) => {
+        if (frame === p.mainFrame()) {
+          log(`[browser] page navigated: ${redactUrl(frame.url())}`);
+          notify();
+        }
+      });
+      p.on('close', () => log('[browser] page closed'));
+      p.on('pageerror', (e) => log(`[browser:pageerror] ${redact(e.message)}`));
+      // Leave dialogs to the test only if it asked for pages; otherwise accept so nothing hangs.
+      if (!opts.onPage) {
+        p.on('dialog', (d) => void d.accept().catch(() => undefined));
+      }
+      notify();
+      if (opts.onPage) {
+        Promise.resolve()
+          .then(() => opts.onPage?.(p))
+          .catch((e: unknown) => log(`[browser] onPage handler failed: ${redact(String(e))}`));
+      }
+    });
+
+    const waitForPopup = (predicate: (url: URL) => boolean, timeoutMs: number): Promise<Page> =>
+      new Promise<Page>((resolve, reject) => {
+        const check = (): boolean => {
+          const found = popups.find((p) => {
+            try {
+              return !p.isClosed() && predicate(new URL(p.url()));
+            } catch {
+              return false;
+            }
+          });
+          if (found) {
+            cleanup();
+            resolve(found);
+          }
+          return !!found;
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`no matching page opened within ${timeoutMs} ms (pages: ${popups.map((p) => redactUrl(p.url())).join(', ') || 'none'})`));
+        }, timeoutMs);
+        const waiter = (): void => void check();
+        const cleanup = (): void => {
+          clearTimeout(timer);
+          waiters.delete(waiter);
+        };
+        waiters.add(waiter);
+        check();
+      });
+
+    if (opts.trustedDomains && opts.trustedDomains.length > 0) {
+      // VS Code web reads its embedder options from this element's data-settings
+      // (code-server fills it); additionalTrustedDomains is one of those options.
+      // Rewriting the HTML response instead broke the workbench's WebSockets.
+      await page.addInitScript((domains: string[]) => {
+        const original = Element.prototype.getAttribute;
+        Element.prototype.getAttribute = function (this: Element, name: string): string | null {
+          const value = original.call(this, name);
+          if (value && name === 'data-settings' && this.id === 'vscode-workbench-web-configuration') {
+            const config = JSON.parse(value) as { additionalTrustedDomains?: string[] };
+            return JSON.stringify({ ...config, additionalTrustedDomains: [...(config.additionalTrustedDomains ?? []), ...domains] });
+          }
+          return value;
+        };
+      }, opts.trustedDomains);
+    }
+
+    const extensionDevelopmentPath = opts.extensionDevelopmentPath === null ? undefined : (opts.extensionDevelopmentPath ?? repoRoot);
+    const url = workbenchUrl(codeServer.url, folder, { extensionDevelopmentPath, extensionTestsPath: opts.extensionTestsPath });
+    log(`[browser] opening ${redactUrl(url)}`);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    return {
+      browser, context, page, codeServer, url, folder, exitCode,
+      popups: () => [...popups],
+      waitForPopup,
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
