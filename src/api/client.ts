@@ -4,8 +4,8 @@
  */
 import { API_TOKEN_CANNOT_MANAGE_TOKENS, isModboxError, ModboxError } from './errors';
 import type { HttpClient, JsonResponse, RequestOptions } from './http';
-import { parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
-import type { ApiToken, CreatedApiToken, TokenSet, Workspace, WorkspaceDetail } from './types';
+import { parseApiTokens, parseCreatedApiToken, parseSandboxes, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
+import type { ApiToken, CreatedApiToken, Sandbox, TokenSet, Workspace, WorkspaceDetail } from './types';
 
 export interface CredentialSource {
   /** The token to send now (refreshing first if it is about to expire). */
@@ -42,6 +42,12 @@ export class ModboxClient {
   async getWorkspace(id: string, signal?: AbortSignal): Promise<WorkspaceDetail> {
     const res = await this.call({ method: 'GET', path: `/workspaces/${segment(id)}`, signal });
     return parseWorkspaceDetail(res.json);
+  }
+
+  /** Sandboxes of the selected workspace (X-Workspace-Id), or the server's default workspace. */
+  async listSandboxes(signal?: AbortSignal): Promise<Sandbox[]> {
+    const res = await this.call({ method: 'GET', path: '/sandboxes', signal }, { workspaceScoped: true });
+    return parseSandboxes(res.json);
   }
 
   async listApiTokens(signal?: AbortSignal): Promise<ApiToken[]> {

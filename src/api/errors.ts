@@ -163,7 +163,7 @@ const MAX_DETAIL = 300;
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Makes a server-provided message safe to show: no HTML, no control characters, no secrets, bounded length. */
-export function sanitizeDetail(text: unknown): string | undefined {
+export function sanitizeDetail(text: unknown, secrets: readonly string[] = []): string | undefined {
   if (typeof text !== 'string') {
     return undefined;
   }
@@ -171,6 +171,12 @@ export function sanitizeDetail(text: unknown): string | undefined {
   if (/<\/?[a-zA-Z!][^>]*>/.test(out)) {
     out = out.replace(/<(script|style)[\s\S]*?<\/\1\s*>/gi, ' ').replace(/<[^>]*>?/g, ' ');
     out = out.replace(/&(lt|gt|amp|quot|#39|nbsp);/g, (_m, e: string) => ({ lt: '‹', gt: '›', amp: '&', quot: '"', '#39': "'", nbsp: ' ' })[e] ?? ' ');
+  }
+  // Servers echo what they were sent ("Invalid refresh token abc..."): remove the request's own secrets.
+  for (const secret of secrets) {
+    if (secret.length >= 6) {
+      out = out.split(secret).join('<redacted>');
+    }
   }
   out = redact(out.replace(CONTROL_RE, ' ')).replace(/\s+/g, ' ').trim();
   if (!out) {
@@ -184,6 +190,8 @@ export interface HttpErrorContext {
   /** Content-Type of the response, to tell HTML pages from JSON. */
   contentType?: string;
   retryAfterMs?: number;
+  /** Values the request carried (tokens) that must not come back in a message. */
+  secrets?: readonly string[];
 }
 
 function looksLikeHtml(body: string, contentType: string | undefined): boolean {
@@ -197,7 +205,8 @@ interface ServerDetail {
 }
 
 /** Extracts FastAPI's {detail} (string or 422 list) or {error}/{message} from a body. */
-export function extractServerDetail(body: string, contentType?: string): ServerDetail {
+export function extractServerDetail(body: string, contentType?: string, secrets: readonly string[] = []): ServerDetail {
+  const clean = (value: unknown) => sanitizeDetail(value, secrets);
   if (!body || looksLikeHtml(body, contentType)) {
     return {};
   }
@@ -206,10 +215,10 @@ export function extractServerDetail(body: string, contentType?: string): ServerD
     json = JSON.parse(body);
   } catch {
     // Plain-text bodies from proxies are shown only if short and harmless.
-    return /json/i.test(contentType ?? '') ? {} : { detail: sanitizeDetail(body) };
+    return /json/i.test(contentType ?? '') ? {} : { detail: clean(body) };
   }
   if (typeof json !== 'object' || json === null) {
-    return { detail: sanitizeDetail(json) };
+    return { detail: clean(json) };
   }
   const record = json as Record<string, unknown>;
   const detail = record.detail;
@@ -220,15 +229,15 @@ export function extractServerDetail(body: string, contentType?: string): ServerD
     }
     const loc = Array.isArray(first.loc) ? first.loc.filter((p) => typeof p === 'string' || typeof p === 'number') : [];
     const path = (loc.length > 1 && ['body', 'query', 'path', 'header'].includes(String(loc[0])) ? loc.slice(1) : loc).join('.');
-    return { detail: sanitizeDetail(first.msg), field: sanitizeDetail(path)?.slice(0, 80), extra: detail.length - 1 };
+    return { detail: clean(first.msg), field: clean(path)?.slice(0, 80), extra: detail.length - 1 };
   }
   for (const key of ['detail', 'error', 'message', 'error_description']) {
     const value = record[key];
     if (typeof value === 'string') {
-      return { detail: sanitizeDetail(value) };
+      return { detail: clean(value) };
     }
     if (typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string') {
-      return { detail: sanitizeDetail((value as { message: string }).message) };
+      return { detail: clean((value as { message: string }).message) };
     }
   }
   return {};
@@ -236,7 +245,7 @@ export function extractServerDetail(body: string, contentType?: string): ServerD
 
 /** Maps a non-success HTTP status to a ModboxError with a specific message. */
 export function httpError(status: number, body: string, ctx: HttpErrorContext): ModboxError {
-  const { detail, field, extra } = extractServerDetail(body, ctx.contentType);
+  const { detail, field, extra } = extractServerDetail(body, ctx.contentType, ctx.secrets);
   const init: ModboxErrorInit = { status, detail, field };
   if (status === 401) {
     return new ModboxError('unauthorized', 'Modbox did not accept your sign-in. Sign in again.', init);

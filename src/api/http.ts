@@ -112,7 +112,7 @@ export class HttpClient {
       try {
         const res = await this.exchange(opts.method, url, headers, body, opts.signal);
         responded = true;
-        outcome = this.interpret(res);
+        outcome = this.interpret(res, requestSecrets(opts));
       } catch (err) {
         if (!isModboxError(err)) {
           throw err;
@@ -201,10 +201,10 @@ export class HttpClient {
   }
 
   /** A successful JsonResponse, or the error the response stands for. */
-  private interpret(res: HttpResponse & { url: URL }): JsonResponse | ModboxError {
+  private interpret(res: HttpResponse & { url: URL }, secrets: string[]): JsonResponse | ModboxError {
     const contentType = res.headers['content-type'];
     if (res.status < 200 || res.status >= 300) {
-      return httpError(res.status, res.body, { host: this.host, contentType, retryAfterMs: parseRetryAfter(res.headers['retry-after'], this.clock.now()) });
+      return httpError(res.status, res.body, { host: this.host, contentType, retryAfterMs: parseRetryAfter(res.headers['retry-after'], this.clock.now()), secrets });
     }
     if (res.status === 204 || res.body.trim() === '') {
       return { status: res.status, headers: res.headers, json: undefined };
@@ -221,7 +221,7 @@ export class HttpClient {
     }
     if (typeof json === 'object' && json !== null && !Array.isArray(json) && (json as { success?: unknown }).success === false) {
       const error = (json as { error?: unknown }).error;
-      return operationFailedError(sanitizeDetail(typeof error === 'string' ? error : (error as { message?: unknown } | undefined)?.message), res.status);
+      return operationFailedError(sanitizeDetail(typeof error === 'string' ? error : (error as { message?: unknown } | undefined)?.message, secrets), res.status);
     }
     return { status: res.status, headers: res.headers, json };
   }
@@ -266,6 +266,19 @@ export class HttpClient {
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+/** The token and the body's credential fields: what a server might echo back in an error. */
+function requestSecrets(opts: RequestOptions): string[] {
+  const secrets = opts.token ? [opts.token] : [];
+  if (typeof opts.body === 'object' && opts.body !== null) {
+    for (const [key, value] of Object.entries(opts.body as Record<string, unknown>)) {
+      if (typeof value === 'string' && /token|password|secret/i.test(key)) {
+        secrets.push(value);
+      }
+    }
+  }
+  return secrets;
 }
 
 function safeHost(url: URL): string {

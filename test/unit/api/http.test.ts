@@ -104,6 +104,16 @@ describe('HttpClient', () => {
       const err = await rejects(client(t).request({ method: 'POST', path: '/x', token: TOKEN }), 'server');
       assert.equal(err.message, 'Modbox is having trouble (HTTP 500). Try again in a moment.');
     });
+
+    it('removes the credentials it sent when the server echoes them in an error', async () => {
+      const opaque = 'opaque-credential-0123456789';
+      const t = new FakeTransport(json(403, { detail: `Credential ${opaque} lacks scope` }), json(400, { detail: `bad refresh ${opaque}; description ci` }));
+      const c = client(t);
+      const forbidden = await rejects(c.request({ method: 'GET', path: '/x', token: opaque }), 'forbidden');
+      assert.equal(forbidden.detail, 'Credential <redacted> lacks scope');
+      const invalid = await rejects(c.request({ method: 'POST', path: '/auth/refresh', body: { refresh_token: opaque, description: 'ci' } }), 'validation');
+      assert.equal(invalid.message, 'bad refresh <redacted>; description ci');
+    });
   });
 
   describe('redirects', () => {
