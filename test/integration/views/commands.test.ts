@@ -172,10 +172,10 @@ describe('Modbox views: commands', () => {
       const labels = (h.ui.called('showQuickPick')[1].items as Array<{ label: string }>).map((i) => i.label);
       assert.ok(labels.includes('$(check) Analytical Engines'), JSON.stringify(labels));
 
-      // The id reaches the wire through the API layer.
+      // A workspace-scoped call from a client wired with activeWorkspaceId carries it.
       await control('POST', '/stats/reset');
-      await h.account.http.request({ method: 'GET', path: '/workspaces', token: h.account.session!.accessToken, workspaceId: h.active.id() });
-      assert.deepStrictEqual((await requests()).map((r) => r.workspaceId), [ENGINES]);
+      await h.account.client().listSandboxes();
+      assert.deepStrictEqual((await requests()).map((r) => `${r.path} ${r.workspaceId}`), [`/sandboxes ${ENGINES}`]);
     });
 
     it('selects from the tree row without a picker', async () => {
