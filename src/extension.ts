@@ -1,21 +1,165 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { parseApiUrl, apiBase } from './api/apiUrl';
+import { ModboxError } from './api/errors';
+import type { ProxyOptions, Transport } from './api/transport';
+import { lazyTransport } from './api/transport/lazy';
+import { AccountService } from './auth/accountService';
+import { createBackend } from './auth/backend';
+import { PendingSignIns } from './auth/pendingSignIn';
+import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './auth/provider';
+import { SignIn } from './auth/signIn';
+import { vscodePrompts, type SignInPrompts } from './auth/signInUi';
+import { registerAccountCommands } from './commands/account';
+import { createActiveWorkspace, registerViewCommands } from './commands/index';
+import { createLogger } from './log/outputChannelLogger';
+import { systemClock } from './util/clock';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const commands = [
-    'modbox.signIn', 'modbox.signOut', 'modbox.refresh', 'modbox.createApiToken', 'modbox.revokeApiToken',
-    'modbox.copyWorkspaceId', 'modbox.selectWorkspace', 'modbox.openDashboard', 'modbox.showLog',
-  ];
-  for (const id of commands) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, () => undefined));
+/** Handles for the integration tests; returned only when MODBOX_TEST_HOOKS=1. */
+export interface TestHooks {
+  account: AccountService;
+  setPrompts(prompts: SignInPrompts | undefined): void;
+}
+
+export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
+  const channel = vscode.window.createOutputChannel('Modbox', { log: true });
+  const log = createLogger(channel);
+  const clock = systemClock;
+
+  const transport = lazyTransport(loadTransport);
+  function loadTransport(): Transport {
+    // A second bundle, so activation never pays for undici.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require(path.join(context.extensionPath, 'dist', 'transport.js')) as typeof import('./api/transport/undiciTransport');
+    return module.createUndiciTransport(proxyOptions());
   }
+
+  let prompts: SignInPrompts = vscodePrompts;
+  const signIn = new SignIn({
+    log,
+    clock,
+    prompts: {
+      pickMethod: (items) => prompts.pickMethod(items),
+      askSecret: (options) => prompts.askSecret(options),
+      offer: (message, ...buttons) => prompts.offer(message, ...buttons),
+      error: (message) => prompts.error(message),
+    },
+    pending: new PendingSignIns(clock, log),
+    memento: context.globalState,
+    host: {
+      uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
+      remoteName: vscode.env.remoteName,
+      uriScheme: vscode.env.uriScheme,
+      platform: process.platform,
+      asExternalUri: (uri) => vscode.env.asExternalUri(uri),
+      openExternal: (url) => vscode.env.openExternal(vscode.Uri.parse(url)),
+    },
+  });
+
+  // Created before the account because the API client sends its id as X-Workspace-Id.
+  const activeWorkspace = createActiveWorkspace(context.globalState, () => account);
+  let expiredPromptOpen = false;
+  const account = new AccountService(configuredApiUrl(log), {
+    log,
+    createBackend: (apiUrl) =>
+      createBackend(apiUrl, {
+        secrets: context.secrets,
+        transport: apiUrlProblem(apiUrl) ? refusingTransport(apiUrlProblem(apiUrl)!) : transport,
+        clock,
+        log,
+        version: String(context.extension.packageJSON.version),
+        workspaceId: () => activeWorkspace.id(),
+      }),
+    interactiveSignIn: (backend, options) => signIn.run(backend, options),
+    promptSessionExpired() {
+      if (expiredPromptOpen) {
+        return;
+      }
+      expiredPromptOpen = true;
+      const action = vscode.l10n.t('Sign In');
+      void vscode.window
+        .showWarningMessage(vscode.l10n.t('Your Modbox session expired. Sign in again to keep using Modbox.'), action)
+        .then((choice) => {
+          expiredPromptOpen = false;
+          if (choice === action) {
+            return vscode.commands.executeCommand('modbox.signIn');
+          }
+          return undefined;
+        });
+    },
+  });
+
+  const updateContext = (): void => {
+    void vscode.commands.executeCommand('setContext', 'modbox.signedIn', account.session !== undefined);
+    void vscode.commands.executeCommand('setContext', 'modbox.loaded', account.loaded);
+  };
+
   context.subscriptions.push(
-    vscode.authentication.registerAuthenticationProvider('modbox', 'Modbox', {
-      onDidChangeSessions: new vscode.EventEmitter<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>().event,
-      getSessions: async () => [],
-      createSession: async () => { throw new Error('not yet'); },
-      removeSession: async () => undefined,
+    channel,
+    account,
+    { dispose: () => void transport.close() },
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, new ModboxAuthenticationProvider(account), {
+      supportsMultipleAccounts: false,
     }),
+    vscode.window.registerUriHandler({ handleUri: (uri) => signIn.handleUri(uri) }),
+    account.onDidChangeSession(updateContext),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('http')) {
+        transport.reset();
+      }
+      if (e.affectsConfiguration('modbox.apiUrl')) {
+        account.switchApiUrl(configuredApiUrl(log)).catch((err: unknown) => log.error(String(err)));
+      }
+    }),
+    ...registerAccountCommands({ account, log, showLog: () => channel.show() }),
   );
+
+  registerViewCommands(context, {
+    account,
+    log,
+    globalState: context.globalState,
+    activeWorkspace,
+    dashboardUrl: () => vscode.workspace.getConfiguration('modbox').get<string>('dashboardUrl', 'https://app.modbox.run'),
+  });
+
+  account.load().then(updateContext, (err: unknown) => log.error(`Could not load the Modbox session: ${String(err)}`));
+
+  if (process.env.MODBOX_TEST_HOOKS === '1') {
+    return { account, setPrompts: (p) => (prompts = p ?? vscodePrompts) };
+  }
+  return undefined;
 }
 
 export function deactivate(): void {}
+
+function configuredApiUrl(log: { warn(message: string): void }): string {
+  const raw = vscode.workspace.getConfiguration('modbox').get<string>('apiUrl', 'https://api.modbox.run');
+  const parsed = parseApiUrl(raw);
+  if (!parsed.ok) {
+    log.warn(`modbox.apiUrl is not usable: ${parsed.message}`);
+    return raw.trim();
+  }
+  return apiBase(parsed.url);
+}
+
+function apiUrlProblem(apiUrl: string): string | undefined {
+  const parsed = parseApiUrl(apiUrl);
+  return parsed.ok ? undefined : parsed.message;
+}
+
+/** Stands in for the network when `modbox.apiUrl` is unsafe, so every call says why. */
+function refusingTransport(message: string): Transport {
+  return {
+    request: () => Promise.reject(new ModboxError('insecureUrl', `${message} Change the modbox.apiUrl setting.`)),
+  };
+}
+
+function proxyOptions(): ProxyOptions {
+  const http = vscode.workspace.getConfiguration('http');
+  return {
+    httpProxySetting: http.get<string>('proxy') || undefined,
+    strictSSL: http.get<boolean>('proxyStrictSSL', true),
+    noProxy: http.get<string[]>('noProxy', []),
+    env: process.env,
+  };
+}

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ModboxClient } from '../api/client';
 import type { StoredSession } from './session';
+import type { SignInOptions } from './signIn';
 
 /**
  * What views and commands need to know about the signed-in user. They use
@@ -17,7 +18,7 @@ export interface Account {
   /** A client bound to the current session (refreshes, retries a 401 once). Throws when signed out. */
   client(): ModboxClient;
   /** Starts the interactive sign-in (no consent dialog). Resolves undefined if the user cancelled. */
-  signIn(): Promise<StoredSession | undefined>;
+  signIn(options?: SignInOptions): Promise<StoredSession | undefined>;
   signOut(): Promise<void>;
   readonly apiUrl: string;
 }

@@ -1,0 +1,60 @@
+import { ModboxClient, type CredentialSource } from '../api/client';
+import { ModboxError } from '../api/errors';
+import { HttpClient } from '../api/http';
+import type { Transport } from '../api/transport';
+import type { Logger } from '../log/logger';
+import type { Clock } from '../util/clock';
+import type { Backend } from './accountService';
+import { TokenRefresher } from './refresher';
+import { type SecretStorageLike, SessionStore } from './sessionStore';
+
+export interface BackendDeps {
+  secrets: SecretStorageLike;
+  transport: Transport;
+  clock: Clock;
+  log: Logger;
+  version: string;
+  workspaceId: () => string | undefined;
+}
+
+/** Wires store, refresher and client for one API URL. */
+export function createBackend(apiUrl: string, deps: BackendDeps): Backend {
+  const http = new HttpClient({ transport: deps.transport, baseUrl: apiUrl, version: deps.version, clock: deps.clock, logger: deps.log });
+  // Refresh and logout carry their own credentials, so they need no session.
+  const anonymous = new ModboxClient(http, {
+    accessToken: () => Promise.reject(new ModboxError('unauthorized', 'Sign in to Modbox first.')),
+    onUnauthorized: () => Promise.resolve(undefined),
+  });
+  const store = new SessionStore(deps.secrets, apiUrl, deps.log);
+  const refresher = new TokenRefresher({
+    store,
+    clock: deps.clock,
+    log: deps.log,
+    refresh: (refreshToken) => anonymous.refresh(refreshToken),
+  });
+  const credentials: CredentialSource = {
+    async accessToken() {
+      const session = await refresher.freshSession();
+      if (!session) {
+        throw new ModboxError('unauthorized', 'Your Modbox session has ended. Sign in again.');
+      }
+      return session.accessToken;
+    },
+    async onUnauthorized(rejected) {
+      return (await refresher.forceRefresh(rejected))?.accessToken;
+    },
+  };
+  const client = new ModboxClient(http, credentials, { workspaceId: deps.workspaceId });
+  return {
+    apiUrl,
+    store,
+    refresher,
+    client,
+    async logout(session) {
+      if (session.refreshToken) {
+        await anonymous.logout(session.refreshToken);
+      }
+    },
+    dispose: () => refresher.dispose(),
+  };
+}

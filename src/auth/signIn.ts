@@ -1,0 +1,221 @@
+import * as vscode from 'vscode';
+import type { Logger } from '../log/logger';
+import type { Clock } from '../util/clock';
+import type { Backend } from './accountService';
+import { parseCallback } from './callback';
+import { chooseFlows, type FlowKind } from './flows';
+import { startRelay } from './loopbackRelay';
+import type { PendingSignIns } from './pendingSignIn';
+import { sessionFromApiToken, sessionFromTokens, type StoredSession } from './session';
+import type { MethodItem, SignInMethod, SignInPrompts, SsoProvider } from './signInUi';
+
+export const CALLBACK_PATH = '/auth-callback';
+const EXTENSION_AUTHORITY = 'modbox.vscode-modbox';
+const LAST_METHOD_KEY = 'modbox.lastSignInMethod';
+const SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
+
+/** Optional answers to the questions sign-in would ask; never secrets. */
+export interface SignInOptions {
+  method?: SignInMethod;
+  flow?: FlowKind;
+}
+
+export interface SignInHost {
+  uiKind: 'desktop' | 'web';
+  remoteName?: string;
+  uriScheme: string;
+  platform: NodeJS.Platform;
+  asExternalUri(uri: vscode.Uri): Thenable<vscode.Uri>;
+  openExternal(url: string): Thenable<boolean>;
+}
+
+export interface SignInDeps {
+  log: Logger;
+  clock: Clock;
+  prompts: SignInPrompts;
+  pending: PendingSignIns;
+  memento: vscode.Memento;
+  host: SignInHost;
+}
+
+const PROVIDER_NAMES: Record<SsoProvider, string> = { github: 'GitHub', google: 'Google', microsoft: 'Microsoft' };
+
+/** Runs one interactive sign-in at a time and receives the browser's answer, however it comes back. */
+export class SignIn {
+  constructor(private readonly deps: SignInDeps) {}
+
+  /** Resolves undefined when the user cancels; throws with a message fit for the user otherwise. */
+  async run(backend: Backend, options: SignInOptions = {}): Promise<StoredSession | undefined> {
+    const method = options.method ?? (await this.pickMethod());
+    if (!method) {
+      return undefined;
+    }
+    if (method === 'apiToken') {
+      return this.withApiToken(backend);
+    }
+    await this.deps.memento.update(LAST_METHOD_KEY, method);
+    return this.withSso(backend, method, options.flow);
+  }
+
+  /** Entry point of the URI handler. A callback nobody asked for is logged and ignored. */
+  handleUri(uri: vscode.Uri): void {
+    if (uri.path !== CALLBACK_PATH) {
+      this.deps.log.warn(`Ignored a link to an unknown path: ${uri.path}`);
+      return;
+    }
+    this.accept(uri.toString(true), 'link');
+  }
+
+  private accept(raw: string, via: string): 'accepted' | 'ignored' | 'invalid' {
+    const callback = parseCallback(raw);
+    if (callback.kind === 'invalid') {
+      this.deps.log.warn(`Ignored a sign-in callback (${via}): ${callback.reason}`);
+      return 'invalid';
+    }
+    const outcome = this.deps.pending.complete(callback);
+    if (outcome !== 'accepted') {
+      this.deps.log.warn(`Ignored a sign-in callback (${via}): ${outcome}`);
+      return 'ignored';
+    }
+    this.deps.log.info(`Received the sign-in callback (${via}).`);
+    return 'accepted';
+  }
+
+  private async pickMethod(): Promise<SignInMethod | undefined> {
+    const last = this.deps.memento.get<SignInMethod>(LAST_METHOD_KEY);
+    const items: MethodItem[] = (['github', 'google', 'microsoft'] as const).map((p) => ({
+      method: p,
+      label: `$(${p === 'github' ? 'github' : p === 'microsoft' ? 'azure' : 'globe'}) ${vscode.l10n.t('Continue with {0}', PROVIDER_NAMES[p])}`,
+      description: p === last ? vscode.l10n.t('last used') : undefined,
+    }));
+    items.sort((a, b) => Number(b.method === last) - Number(a.method === last));
+    items.push({
+      method: 'apiToken',
+      label: `$(key) ${vscode.l10n.t('Use an API token')}`,
+      detail: vscode.l10n.t('Paste an mbx_ token from the dashboard; useful where a browser sign-in cannot come back.'),
+    });
+    return (await this.deps.prompts.pickMethod(items))?.method;
+  }
+
+  private async withApiToken(backend: Backend): Promise<StoredSession | undefined> {
+    const token = await this.deps.prompts.askSecret({
+      title: vscode.l10n.t('Sign in to Modbox with an API token'),
+      prompt: vscode.l10n.t('Paste an API token (it starts with mbx_). It is checked with Modbox, then kept in the system keychain.'),
+      placeHolder: 'mbx_…',
+      validate: (value) =>
+        /^mbx_[A-Za-z0-9_-]{8,}$/.test(value.trim()) ? undefined : vscode.l10n.t('An API token starts with mbx_ followed by letters and digits.'),
+    });
+    if (!token) {
+      return undefined;
+    }
+    const value = token.trim();
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Checking the API token with Modbox…') },
+      () => backend.client.validateApiToken(value),
+    );
+    return sessionFromApiToken(value);
+  }
+
+  private async withSso(backend: Backend, provider: SsoProvider, preferred?: FlowKind): Promise<StoredSession | undefined> {
+    const { host, log } = this.deps;
+    const flow = chooseFlows({
+      uiKind: host.uiKind,
+      remoteName: host.remoteName,
+      uriScheme: host.uriScheme,
+      platform: host.platform,
+      preferred,
+    })[0];
+    const attempt = this.deps.pending.begin(provider, SIGN_IN_TIMEOUT_MS);
+    let relay: { url: string; close(): void } | undefined;
+    try {
+      let target: vscode.Uri;
+      if (flow === 'loopbackRelay') {
+        relay = await startRelay({
+          host: '127.0.0.1',
+          log,
+          timeoutMs: SIGN_IN_TIMEOUT_MS,
+          onParams: (raw) => void this.accept(raw, 'relay'),
+        });
+        target = vscode.Uri.parse(relay.url);
+      } else {
+        target = vscode.Uri.parse(`${host.uriScheme}://${EXTENSION_AUTHORITY}${CALLBACK_PATH}`);
+      }
+      const redirectUri = (await host.asExternalUri(target)).toString(true);
+      const signInUrl = ssoUrl(backend.apiUrl, provider, redirectUri, attempt.state);
+      log.info(`Starting ${PROVIDER_NAMES[provider]} sign-in (${flow}).`);
+
+      const tokens = await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('Signing in to Modbox with {0}', PROVIDER_NAMES[provider]),
+          cancellable: true,
+        },
+        async (progress, cancellation) => {
+          cancellation.onCancellationRequested(() => attempt.cancel());
+          progress.report({ message: vscode.l10n.t('opening the browser…') });
+          const opened = await host.openExternal(signInUrl);
+          progress.report({ message: vscode.l10n.t('waiting for you to finish in the browser…') });
+          this.offerFallbacks(attempt, signInUrl, flow === 'paste' || !opened);
+          return attempt.result;
+        },
+      );
+      return sessionFromTokens(tokens, provider, this.deps.clock.now());
+    } catch (err) {
+      if (isCancellation(err)) {
+        log.info('Sign-in cancelled.');
+        return undefined;
+      }
+      throw err;
+    } finally {
+      relay?.close();
+    }
+  }
+
+  /** For when the browser cannot hand control back: paste its address, or use another browser. */
+  private offerFallbacks(attempt: { result: Promise<unknown> }, signInUrl: string, pasteNow: boolean): void {
+    let settled = false;
+    attempt.result.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    const paste = vscode.l10n.t('Paste Address…');
+    const copy = vscode.l10n.t('Copy Sign-in Link');
+    const ask = async (): Promise<void> => {
+      const choice = pasteNow
+        ? paste
+        : await this.deps.prompts.offer(vscode.l10n.t("Didn't get back to VS Code after signing in?"), paste, copy);
+      if (settled || !choice) {
+        return;
+      }
+      if (choice === copy) {
+        await vscode.env.clipboard.writeText(signInUrl);
+        return ask();
+      }
+      const text = await this.deps.prompts.askSecret({
+        title: vscode.l10n.t('Finish signing in to Modbox'),
+        prompt: vscode.l10n.t("Copy the whole address from the browser's address bar after signing in, and paste it here."),
+        validate: (value) =>
+          parseCallback(value).kind === 'invalid' ? vscode.l10n.t("That isn't the address of a Modbox sign-in.") : undefined,
+      });
+      if (!text || settled) {
+        return;
+      }
+      if (this.accept(text, 'pasted address') !== 'accepted') {
+        this.deps.prompts.error(vscode.l10n.t('That address belongs to another sign-in attempt. Sign in again and paste the newest address.'));
+      }
+    };
+    ask().catch((err: unknown) => this.deps.log.warn(`Sign-in fallback failed: ${String(err)}`));
+  }
+}
+
+export function ssoUrl(apiUrl: string, provider: SsoProvider, redirectUri: string, state: string): string {
+  const query = new URLSearchParams({ redirect_uri: redirectUri, state });
+  return `${apiUrl}/auth/sso/${provider}?${query.toString()}`;
+}
+
+function isCancellation(err: unknown): boolean {
+  return (
+    err instanceof vscode.CancellationError ||
+    (typeof err === 'object' && err !== null && (err as { kind?: unknown }).kind === 'cancelled')
+  );
+}

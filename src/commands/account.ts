@@ -1,0 +1,67 @@
+import * as vscode from 'vscode';
+import type { AccountService } from '../auth/accountService';
+import type { SignInOptions } from '../auth/signIn';
+import type { Logger } from '../log/logger';
+
+export interface AccountCommandDeps {
+  account: AccountService;
+  log: Logger;
+  showLog(): void;
+}
+
+/** Sign in, sign out and the log: the commands that work whether or not anyone is signed in. */
+export function registerAccountCommands(deps: AccountCommandDeps): vscode.Disposable[] {
+  const { account, log } = deps;
+  return [
+    vscode.commands.registerCommand('modbox.signIn', async (options?: SignInOptions) => {
+      if (account.session) {
+        const switchAccount = vscode.l10n.t('Sign Out and Switch');
+        const choice = await vscode.window.showInformationMessage(
+          vscode.l10n.t('You are signed in to Modbox as {0}.', account.session.account.label),
+          switchAccount,
+        );
+        if (choice !== switchAccount) {
+          return;
+        }
+        await account.signOut();
+      }
+      try {
+        const session = await account.signIn(sanitizeOptions(options));
+        if (session) {
+          void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Modbox as {0}.', session.account.label));
+        }
+      } catch (err) {
+        log.warn(`Sign-in failed: ${messageOf(err)}`);
+        void vscode.window.showErrorMessage(messageOf(err));
+      }
+    }),
+    vscode.commands.registerCommand('modbox.signOut', async () => {
+      const label = account.session?.account.label;
+      await account.signOut();
+      if (label) {
+        void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of Modbox ({0}).', label));
+      }
+    }),
+    vscode.commands.registerCommand('modbox.showLog', () => deps.showLog()),
+  ];
+}
+
+/** Command arguments can come from anywhere (keybindings, other extensions): keep only known values. */
+function sanitizeOptions(options: unknown): SignInOptions {
+  if (typeof options !== 'object' || options === null) {
+    return {};
+  }
+  const { method, flow } = options as Record<string, unknown>;
+  const result: SignInOptions = {};
+  if (method === 'github' || method === 'google' || method === 'microsoft' || method === 'apiToken') {
+    result.method = method;
+  }
+  if (flow === 'uriHandler' || flow === 'loopbackRelay' || flow === 'paste') {
+    result.flow = flow;
+  }
+  return result;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error && err.message ? err.message : vscode.l10n.t('Sign-in failed. See the Modbox log for details.');
+}
