@@ -18,6 +18,8 @@ import { systemClock } from './util/clock';
 /** Handles for the integration tests; returned only when MODBOX_TEST_HOOKS=1. */
 export interface TestHooks {
   account: AccountService;
+  signIn: SignIn;
+  secrets: vscode.SecretStorage;
   setPrompts(prompts: SignInPrompts | undefined): void;
 }
 
@@ -35,15 +37,18 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   }
 
   let prompts: SignInPrompts = vscodePrompts;
+  // Forwards to whichever prompts are current, so tests can script them.
+  const currentPrompts: SignInPrompts = {
+    pickMethod: (items) => prompts.pickMethod(items),
+    askSecret: (options) => prompts.askSecret(options),
+    offer: (message, ...buttons) => prompts.offer(message, ...buttons),
+    error: (message) => prompts.error(message),
+    warn: (message, ...buttons) => prompts.warn(message, ...buttons),
+  };
   const signIn = new SignIn({
     log,
     clock,
-    prompts: {
-      pickMethod: (items) => prompts.pickMethod(items),
-      askSecret: (options) => prompts.askSecret(options),
-      offer: (message, ...buttons) => prompts.offer(message, ...buttons),
-      error: (message) => prompts.error(message),
-    },
+    prompts: currentPrompts,
     pending: new PendingSignIns(clock, log),
     memento: context.globalState,
     host: {
@@ -77,15 +82,15 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       }
       expiredPromptOpen = true;
       const action = vscode.l10n.t('Sign In');
-      void vscode.window
-        .showWarningMessage(vscode.l10n.t('Your Modbox session expired. Sign in again to keep using Modbox.'), action)
-        .then((choice) => {
+      currentPrompts
+        .warn(vscode.l10n.t('Your Modbox session expired. Sign in again to keep using Modbox.'), action)
+        .then(async (choice) => {
           expiredPromptOpen = false;
           if (choice === action) {
-            return vscode.commands.executeCommand('modbox.signIn');
+            await vscode.commands.executeCommand('modbox.signIn');
           }
-          return undefined;
-        });
+        })
+        .catch((err: unknown) => log.error(`Sign-in after expiry failed: ${String(err)}`));
     },
   });
 
@@ -125,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   account.load().then(updateContext, (err: unknown) => log.error(`Could not load the Modbox session: ${String(err)}`));
 
   if (process.env.MODBOX_TEST_HOOKS === '1') {
-    return { account, setPrompts: (p) => (prompts = p ?? vscodePrompts) };
+    return { account, signIn, secrets: context.secrets, setPrompts: (p) => (prompts = p ?? vscodePrompts) };
   }
   return undefined;
 }

@@ -3,11 +3,12 @@ import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
 import type { Backend } from './accountService';
 import { parseCallback } from './callback';
+import { Emitter } from './emitter';
 import { chooseFlows, type FlowKind } from './flows';
 import { startRelay } from './loopbackRelay';
-import type { PendingSignIns } from './pendingSignIn';
-import { sessionFromApiToken, sessionFromTokens, type StoredSession } from './session';
-import type { MethodItem, SignInMethod, SignInPrompts, SsoProvider } from './signInUi';
+import type { CompleteOutcome, PendingSignIns } from './pendingSignIn';
+import { sessionFromApiToken, sessionFromTokens, type SsoProvider, type StoredSession } from './session';
+import type { MethodItem, SignInMethod, SignInPrompts } from './signInUi';
 
 export const CALLBACK_PATH = '/auth-callback';
 const EXTENSION_AUTHORITY = 'modbox.vscode-modbox';
@@ -38,10 +39,16 @@ export interface SignInDeps {
   host: SignInHost;
 }
 
+export type CallbackOutcome = CompleteOutcome | 'invalid';
+
 const PROVIDER_NAMES: Record<SsoProvider, string> = { github: 'GitHub', google: 'Google', microsoft: 'Microsoft' };
 
 /** Runs one interactive sign-in at a time and receives the browser's answer, however it comes back. */
 export class SignIn {
+  private readonly callbackEmitter = new Emitter<CallbackOutcome>();
+  /** What became of each callback that reached us; for the log and for tests. */
+  readonly onDidHandleCallback = this.callbackEmitter.event;
+
   constructor(private readonly deps: SignInDeps) {}
 
   /** Resolves undefined when the user cancels; throws with a message fit for the user otherwise. */
@@ -66,7 +73,13 @@ export class SignIn {
     this.accept(uri.toString(true), 'link');
   }
 
-  private accept(raw: string, via: string): 'accepted' | 'ignored' | 'invalid' {
+  private accept(raw: string, via: string): CallbackOutcome {
+    const outcome = this.judge(raw, via);
+    this.callbackEmitter.fire(outcome);
+    return outcome;
+  }
+
+  private judge(raw: string, via: string): CallbackOutcome {
     const callback = parseCallback(raw);
     if (callback.kind === 'invalid') {
       this.deps.log.warn(`Ignored a sign-in callback (${via}): ${callback.reason}`);
@@ -75,7 +88,7 @@ export class SignIn {
     const outcome = this.deps.pending.complete(callback);
     if (outcome !== 'accepted') {
       this.deps.log.warn(`Ignored a sign-in callback (${via}): ${outcome}`);
-      return 'ignored';
+      return outcome;
     }
     this.deps.log.info(`Received the sign-in callback (${via}).`);
     return 'accepted';

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SsoProvider } from './session';
 
 /**
  * The few prompts sign-in shows. A parameter rather than direct calls so that
@@ -11,13 +12,14 @@ export interface SignInPrompts {
   /** A non-modal message with buttons; resolves the chosen button, or undefined when dismissed. */
   offer(message: string, ...buttons: string[]): Promise<string | undefined>;
   error(message: string): void;
+  /** The one "session expired" warning; resolves the chosen button. */
+  warn(message: string, ...buttons: string[]): Promise<string | undefined>;
 }
 
 export interface MethodItem extends vscode.QuickPickItem {
   method: SignInMethod;
 }
 
-export type SsoProvider = 'github' | 'google' | 'microsoft';
 export type SignInMethod = SsoProvider | 'apiToken';
 
 export const vscodePrompts: SignInPrompts = {
@@ -43,5 +45,8 @@ export const vscodePrompts: SignInPrompts = {
   },
   error(message) {
     void vscode.window.showErrorMessage(message);
+  },
+  async warn(message, ...buttons) {
+    return vscode.window.showWarningMessage(message, ...buttons);
   },
 };
