@@ -113,7 +113,7 @@ async function main(): Promise<number> {
     emulator = await startEmulator({ host: EMULATOR_HOST, port: 0 });
     console.log(`integration: Modbox emulator at ${emulator.url}`);
     const resultsFile = path.join(tmp, 'results.json');
-    const env = { MODBOX_EMULATOR_URL: emulator.url, MODBOX_INTEGRATION_RESULTS: resultsFile };
+    const env = { MODBOX_EMULATOR_URL: emulator.url, MODBOX_INTEGRATION_RESULTS: resultsFile, MODBOX_TEST_HOOKS: '1' };
     const settings = { 'modbox.apiUrl': emulator.url };
     const run = executable
       ? runInDesktop(executable, testsEntry, env, settings, tmp)

@@ -1,0 +1,216 @@
+// Sign-in end to end inside real VS Code: the browser (headless Chromium
+// driving code-server) really follows the SSO redirects to the emulator.
+import * as assert from 'assert';
+import { randomBytes } from 'crypto';
+import * as vscode from 'vscode';
+import { sessionKey } from '../../../src/auth/sessionStore';
+import type { TestHooks } from '../../../src/extension';
+import {
+  claimsOf, configure, control, createRealApiToken, emulatorUrl, hooks, nextCallback, openEditorLink, resetEmulator,
+  ScriptedPrompts, sessionWhere, signOutQuietly, stats, withTimeout,
+} from './helpers';
+
+const PROVIDERS = ['github', 'google', 'microsoft'] as const;
+
+async function workspacesStatus(token: string): Promise<number> {
+  const res = await fetch(`${emulatorUrl()}/workspaces`, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  return res.status;
+}
+
+/** Waits until the sign-in has opened the browser and is waiting for it. */
+async function untilWaiting(prompts: ScriptedPrompts): Promise<void> {
+  await withTimeout(
+    (async () => {
+      while (!prompts.calls.includes('offer')) {
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })(),
+    10_000,
+    'the sign-in to wait for the browser',
+  );
+}
+
+describe('sign-in with Modbox (real VS Code, emulator, headless browser)', function () {
+  this.timeout(60_000);
+  let h: TestHooks;
+  let prompts: ScriptedPrompts;
+
+  before(async () => {
+    h = await hooks();
+  });
+
+  beforeEach(async () => {
+    await signOutQuietly(h);
+    await resetEmulator();
+    prompts = new ScriptedPrompts();
+    h.setPrompts(prompts);
+  });
+
+  afterEach(async () => {
+    h.setPrompts(undefined);
+    await signOutQuietly(h);
+  });
+
+  for (const provider of PROVIDERS) {
+    it(`signs in with ${provider} through the loopback relay (web and remote hosts)`, async () => {
+      await configure({ autoConsent: 'approve' });
+      const session = await h.account.signIn({ method: provider, flow: 'loopbackRelay' });
+      assert.ok(session, 'no session');
+      assert.strictEqual(session.account.label, 'ada@example.com');
+      assert.strictEqual(session.provider, provider);
+      assert.strictEqual(await workspacesStatus(session.accessToken), 200);
+      assert.strictEqual((await vscode.authentication.getAccounts('modbox')).map((a) => a.label).join(), 'ada@example.com');
+    });
+
+    it(`signs in with ${provider} through the editor's URI handler`, async () => {
+      // code-server's callback page keeps only the query, so the emulator answers there.
+      await configure({ autoConsent: 'approve', ssoResponseMode: 'query' });
+      const session = await h.account.signIn({ method: provider, flow: 'uriHandler' });
+      assert.ok(session, 'no session');
+      assert.strictEqual(session.provider, provider);
+      assert.strictEqual(await workspacesStatus(session.accessToken), 200);
+    });
+  }
+
+  it('finishes from a pasted address when the browser cannot come back, and ignores a replay of it', async () => {
+    // Fragment mode through a host that drops fragments: nothing comes back by itself.
+    await configure({ autoConsent: 'approve' });
+    let pasted = '';
+    prompts.offers = [vscode.l10n.t('Copy Sign-in Link'), vscode.l10n.t('Paste Address…')];
+    prompts.secrets = [
+      async () => {
+        const link = await vscode.env.clipboard.readText();
+        assert.ok(link.startsWith(`${emulatorUrl()}/auth/sso/github?`), 'Copy Sign-in Link did not copy the sign-in link');
+        const res = await fetch(link, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+        pasted = res.headers.get('location') ?? '';
+        return pasted;
+      },
+    ];
+    const session = await h.account.signIn({ method: 'github', flow: 'uriHandler' });
+    assert.ok(session, 'no session');
+    assert.match(pasted, /#access_token=/);
+
+    const replay = nextCallback(h);
+    await openEditorLink(pasted.slice(pasted.indexOf('#') + 1));
+    assert.strictEqual(await replay, 'ignored-no-pending');
+    assert.strictEqual(h.account.session?.accessToken, session.accessToken, 'a replayed link changed the session');
+  });
+
+  it('signs in with a valid API token and refuses a wrong one without storing anything', async () => {
+    const token = await createRealApiToken('vscode-test');
+    prompts.secrets = ['mbx_thisIsNotARealToken123'];
+    await assert.rejects(h.account.signIn({ method: 'apiToken' }), /didn't accept this API token/);
+    assert.strictEqual(h.account.session, undefined);
+    assert.strictEqual(await h.secrets.get(sessionKey(h.account.apiUrl)), undefined, 'something was stored');
+
+    prompts.secrets = [token];
+    const session = await h.account.signIn({ method: 'apiToken' });
+    assert.ok(session);
+    assert.strictEqual(session.kind, 'apiToken');
+    assert.match(session.account.label, /^API token mbx_/);
+    assert.ok(!session.account.label.includes(token), 'the label shows the whole token');
+  });
+
+  it('Escape at the method picker or the token box signs nobody in and makes no request', async () => {
+    prompts.method = undefined;
+    assert.strictEqual(await h.account.signIn(), undefined);
+    prompts.secrets = [undefined];
+    assert.strictEqual(await h.account.signIn({ method: 'apiToken' }), undefined);
+    assert.strictEqual((await stats()).requests.length, 0);
+  });
+
+  describe('forged and stray callbacks never create or change a session', () => {
+    async function forgedTokens(): Promise<string> {
+      const minted = (await control('POST', '/session', { email: 'mallory@example.com' })) as Record<string, string | number>;
+      return `access_token=${minted.access_token}&refresh_token=${minted.refresh_token}&expires_in=300&token_type=Bearer`;
+    }
+
+    it('ignores a link when no sign-in is pending', async () => {
+      const outcome = nextCallback(h);
+      await openEditorLink(`${await forgedTokens()}&state=${randomBytes(32).toString('base64url')}`);
+      assert.strictEqual(await outcome, 'ignored-no-pending');
+      assert.strictEqual(h.account.session, undefined);
+    });
+
+    it('ignores wrong, missing and error links while a sign-in is pending, then a new attempt still works', async () => {
+      await configure({ autoConsent: 'off' }); // the browser waits on the consent page
+      const first = h.account.signIn({ method: 'github', flow: 'uriHandler' });
+      await untilWaiting(prompts);
+
+      const forged = await forgedTokens();
+      for (const [query, expected] of [
+        [`${forged}&state=${randomBytes(32).toString('base64url')}`, 'ignored-bad-state'],
+        [forged, 'ignored-bad-state'],
+        [`error=access_denied&state=${randomBytes(32).toString('base64url')}`, 'ignored-bad-state'],
+        ['state=abc&access_token=not-a-jwt', 'invalid'],
+      ] as const) {
+        const outcome = nextCallback(h);
+        await openEditorLink(query);
+        assert.strictEqual(await outcome, expected, query.slice(0, 40));
+        assert.strictEqual(h.account.session, undefined);
+      }
+
+      // A new attempt cancels the pending one and completes on its own.
+      await configure({ autoConsent: 'approve' });
+      const second = h.account.signIn({ method: 'google', flow: 'loopbackRelay' });
+      assert.strictEqual(await first, undefined, 'the first attempt was not cancelled');
+      const session = await second;
+      assert.strictEqual(session?.provider, 'google');
+      assert.strictEqual(session?.account.label, 'ada@example.com');
+    });
+
+    it('ends the attempt with a clear message when the user refuses in the browser', async () => {
+      await configure({ autoConsent: 'deny' });
+      await assert.rejects(h.account.signIn({ method: 'microsoft', flow: 'loopbackRelay' }), /cancelled in the browser/);
+      assert.strictEqual(h.account.session, undefined);
+      // Nothing is left pending: the next attempt works.
+      await configure({ autoConsent: 'approve' });
+      assert.ok(await h.account.signIn({ method: 'microsoft', flow: 'loopbackRelay' }));
+    });
+  });
+
+  it('signing out ends the session on the server, here, and for VS Code', async () => {
+    await configure({ autoConsent: 'approve' });
+    const session = await h.account.signIn({ method: 'github', flow: 'loopbackRelay' });
+    assert.ok(session);
+    const removed = withTimeout(
+      new Promise<void>((resolve) => {
+        const sub = vscode.authentication.onDidChangeSessions((e) => {
+          if (e.provider.id === 'modbox') {
+            sub.dispose();
+            resolve();
+          }
+        });
+      }),
+      10_000,
+      'VS Code to hear of the sign-out',
+    );
+    await h.account.signOut();
+    await removed;
+    assert.strictEqual(h.account.session, undefined);
+    assert.strictEqual(await h.secrets.get(sessionKey(h.account.apiUrl)), undefined);
+    assert.strictEqual((await stats()).logoutCalls, 1);
+    assert.strictEqual(await workspacesStatus(session.accessToken), 401, 'the server still accepts the old token');
+    assert.deepStrictEqual(await vscode.authentication.getAccounts('modbox'), []);
+  });
+
+  it('follows a sign-in and a sign-out made in another window', async () => {
+    await configure({ autoConsent: 'approve' });
+    const minted = (await control('POST', '/session', {})) as { access_token: string; refresh_token: string };
+    const key = sessionKey(h.account.apiUrl);
+    const claims = claimsOf(minted.access_token);
+    const now = Date.now();
+    await h.secrets.store(key, JSON.stringify({
+      id: `modbox:${String(claims.sub)}`, kind: 'sso', accessToken: minted.access_token, refreshToken: minted.refresh_token,
+      accessExpiresAt: now + 300_000, refreshExpiresAt: now + 1_800_000,
+      account: { id: String(claims.sub), label: 'ada@example.com' }, provider: 'github', createdAt: now,
+    }));
+    const seen = await sessionWhere(h, (s) => s !== undefined);
+    assert.strictEqual(seen?.accessToken, minted.access_token);
+    await h.secrets.delete(key);
+    await sessionWhere(h, (s) => s === undefined);
+  });
+});
