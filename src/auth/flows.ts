@@ -35,7 +35,9 @@ export const FLOW_TABLE: Readonly<Record<HostKind, FlowRow>> = {
   desktop: { flows: ['uriHandler', 'loopbackRelay', 'paste'], pasteProminent: false },
   desktopLinux: { flows: ['uriHandler', 'loopbackRelay', 'paste'], pasteProminent: true },
   desktopRemote: { flows: ['loopbackRelay', 'uriHandler', 'paste'], pasteProminent: true },
-  web: { flows: ['loopbackRelay', 'paste'], pasteProminent: true },
+  // The URI handler stays as a last resort on the web: it works with a server
+  // that answers in the query, which the host's callback page keeps.
+  web: { flows: ['loopbackRelay', 'uriHandler', 'paste'], pasteProminent: true },
 };
 
 /** A scheme the OS could route back to us; anything odd and the URI handler is not offered. */

@@ -8,12 +8,12 @@ describe('auth/flows chooseFlows', () => {
     ['desktop on Linux', { uiKind: 'desktop', uriScheme: 'vscode', platform: 'linux' }, 'desktopLinux', ['uriHandler', 'loopbackRelay', 'paste'], true],
     ['desktop over SSH', { uiKind: 'desktop', remoteName: 'ssh-remote', uriScheme: 'vscode', platform: 'linux' }, 'desktopRemote', ['loopbackRelay', 'uriHandler', 'paste'], true],
     ['desktop in WSL', { uiKind: 'desktop', remoteName: 'wsl', uriScheme: 'vscode', platform: 'linux' }, 'desktopRemote', ['loopbackRelay', 'uriHandler', 'paste'], true],
-    ['code-server (web)', { uiKind: 'web', uriScheme: 'code-oss', platform: 'linux' }, 'web', ['loopbackRelay', 'paste'], true],
-    ['Codespaces in the browser', { uiKind: 'web', remoteName: 'codespaces', uriScheme: 'vscode', platform: 'linux' }, 'web', ['loopbackRelay', 'paste'], true],
+    ['code-server (web)', { uiKind: 'web', uriScheme: 'code-oss', platform: 'linux' }, 'web', ['loopbackRelay', 'uriHandler', 'paste'], true],
+    ['Codespaces in the browser', { uiKind: 'web', remoteName: 'codespaces', uriScheme: 'vscode', platform: 'linux' }, 'web', ['loopbackRelay', 'uriHandler', 'paste'], true],
     ['desktop with a bogus scheme', { uiKind: 'desktop', uriScheme: 'Not A Scheme!', platform: 'darwin' }, 'desktop', ['loopbackRelay', 'paste'], false],
     ['desktop preferring paste', { uiKind: 'desktop', uriScheme: 'vscode', platform: 'darwin', preferred: 'paste' }, 'desktop', ['paste', 'uriHandler', 'loopbackRelay'], false],
     ['remote preferring the URI handler', { uiKind: 'desktop', remoteName: 'ssh-remote', uriScheme: 'vscode', platform: 'darwin', preferred: 'uriHandler' }, 'desktopRemote', ['uriHandler', 'loopbackRelay', 'paste'], true],
-    ['web preferring the URI handler it cannot use', { uiKind: 'web', uriScheme: 'code-oss', platform: 'linux', preferred: 'uriHandler' }, 'web', ['loopbackRelay', 'paste'], true],
+    ['web asked for the URI handler (a server answering in the query)', { uiKind: 'web', uriScheme: 'code-oss', platform: 'linux', preferred: 'uriHandler' }, 'web', ['uriHandler', 'loopbackRelay', 'paste'], true],
   ];
   for (const [name, env, host, flows, prominent] of table) {
     it(name, () => {
@@ -23,12 +23,12 @@ describe('auth/flows chooseFlows', () => {
     });
   }
 
-  it('covers every host kind, always offers paste, and never a URI handler on the web', () => {
+  it('covers every host kind, always offers paste, and starts the relay first on the web', () => {
     assert.deepEqual(Object.keys(FLOW_TABLE).sort(), ['desktop', 'desktopLinux', 'desktopRemote', 'web']);
     for (const [host, row] of Object.entries(FLOW_TABLE)) {
       assert.ok(row.flows.includes('paste'), host);
       assert.equal(new Set(row.flows).size, row.flows.length, host);
     }
-    assert.ok(!FLOW_TABLE.web.flows.includes('uriHandler'));
+    assert.strictEqual(FLOW_TABLE.web.flows[0], 'loopbackRelay');
   });
 });
