@@ -8,7 +8,7 @@ import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
-import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, VSCODE_VERSION } from './codeServer';
+import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, VSCODE_VERSION } from './codeServer';
 import type { SuiteSummary } from './mochaRun';
 import { repoRoot } from './paths';
 import { launchVsCodeInBrowser } from './session';
@@ -27,7 +27,7 @@ type Result = SuiteSummary & { vscodeVersion: string; appHost: string; uiKind: s
 async function runInDesktop(executable: string, testsEntry: string, env: Record<string, string>, settings: Record<string, unknown>, tmp: string): Promise<Outcome> {
   const userDataDir = path.join(tmp, 'user-data');
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...settings }, null, 2));
   const folder = path.join(tmp, 'workspace');
   fs.mkdirSync(folder, { recursive: true });
   try {

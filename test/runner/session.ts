@@ -150,7 +150,8 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
       resolveExit(Number(code));
     });
     await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
-      log(`[ext-host:${type}] ${redact(formatLogArgs(args))}`);
+      // The workbench's log, which includes the extension host's console output.
+      log(`[vscode:${type}] ${redact(formatLogArgs(args))}`);
     });
     page.on('pageerror', (e) => log(`[workbench:pageerror] ${redact(e.message)}`));
     page.on('crash', () => log('[workbench] page crashed'));
@@ -170,7 +171,7 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
           notify();
         }
       });
-      p.on('close', () => log('[browser] page closed'));
+      p.on('close', () => log(`[browser] page closed: ${redactUrl(p.url())}`));
       p.on('pageerror', (e) => log(`[browser:pageerror] ${redact(e.message)}`));
       // Leave dialogs to the test only if it asked for pages; otherwise accept so nothing hangs.
       if (!opts.onPage) {
