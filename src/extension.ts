@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseApiUrl, apiBase } from './api/apiUrl';
-import { ModboxError } from './api/errors';
+import { apiBase, parseApiUrl, unusableApiUrlError } from './api/apiUrl';
 import type { ProxyOptions, Transport } from './api/transport';
 import { lazyTransport } from './api/transport/lazy';
 import { AccountService } from './auth/accountService';
@@ -155,7 +154,7 @@ function apiUrlProblem(apiUrl: string): string | undefined {
 /** Stands in for the network when `modbox.apiUrl` is unsafe, so every call says why. */
 function refusingTransport(message: string): Transport {
   return {
-    request: () => Promise.reject(new ModboxError('insecureUrl', `${message} Change the modbox.apiUrl setting.`)),
+    request: () => Promise.reject(unusableApiUrlError(message)),
   };
 }
 

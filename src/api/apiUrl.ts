@@ -1,3 +1,4 @@
+import { ModboxError } from './errors';
 import { isLoopbackHost } from './proxy';
 
 export type ApiUrlResult = { ok: true; url: URL } | { ok: false; message: string };
@@ -40,4 +41,9 @@ export function parseApiUrl(raw: string): ApiUrlResult {
 /** The API URL as text without a trailing slash, ready for joining paths. */
 export function apiBase(url: URL): string {
   return url.href.replace(/\/+$/, '');
+}
+
+/** Why nothing is sent to an unusable `modbox.apiUrl`, as the error every call and sign-in reports. */
+export function unusableApiUrlError(message: string): ModboxError {
+  return new ModboxError('insecureUrl', `${message} Change the modbox.apiUrl setting.`);
 }

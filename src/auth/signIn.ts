@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { parseApiUrl, unusableApiUrlError } from '../api/apiUrl';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
 import type { Backend } from './accountService';
@@ -53,6 +54,11 @@ export class SignIn {
 
   /** Resolves undefined when the user cancels; throws with a message fit for the user otherwise. */
   async run(backend: Backend, options: SignInOptions = {}): Promise<StoredSession | undefined> {
+    const api = parseApiUrl(backend.apiUrl);
+    if (!api.ok) {
+      // Never send a browser, or a token, to a server we would not call ourselves.
+      throw unusableApiUrlError(api.message);
+    }
     const method = options.method ?? (await this.pickMethod());
     if (!method) {
       return undefined;
