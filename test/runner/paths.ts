@@ -1,7 +1,10 @@
 import * as path from 'path';
 
-/** The repository root, from out/test/runner (compiled) or test/runner (source). */
-export const repoRoot = path.resolve(__dirname, __dirname.includes(`${path.sep}out${path.sep}`) ? '../../..' : '../..');
+// Compiled to out/test/runner, or run from test/runner by tools that read the source.
+const compiled = path.basename(path.resolve(__dirname, '..', '..')) === 'out';
+
+/** The repository root. */
+export const repoRoot = path.resolve(__dirname, compiled ? '../../..' : '../..');
 
 /** Ignored folder for downloaded tools (see .gitignore). */
 export const cacheDir = path.join(repoRoot, '.cache');
