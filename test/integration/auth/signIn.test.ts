@@ -172,6 +172,37 @@ describe('sign-in with Modbox (real VS Code, emulator, headless browser)', funct
     });
   });
 
+  it('refuses to sign in or call an http:// API URL that is not loopback, and says which setting to change', async () => {
+    const config = vscode.workspace.getConfiguration('modbox');
+    const original = config.inspect<string>('apiUrl')?.globalValue;
+    await config.update('apiUrl', 'http://api.modbox.example', vscode.ConfigurationTarget.Global);
+    try {
+      await withTimeout(
+        (async () => {
+          while (h.account.apiUrl !== 'http://api.modbox.example') {
+            await new Promise((r) => setTimeout(r, 25));
+          }
+        })(),
+        5_000,
+        'the new API URL to apply',
+      );
+      await assert.rejects(h.account.signIn({ method: 'github', flow: 'loopbackRelay' }), /modbox\.apiUrl/);
+      assert.deepStrictEqual(prompts.calls, [], 'the sign-in went ahead');
+      assert.strictEqual(h.account.session, undefined);
+    } finally {
+      await config.update('apiUrl', original, vscode.ConfigurationTarget.Global);
+    }
+    await withTimeout(
+      (async () => {
+        while (h.account.apiUrl !== emulatorUrl()) {
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      })(),
+      5_000,
+      'the emulator URL to apply again',
+    );
+  });
+
   it('signing out ends the session on the server, here, and for VS Code', async () => {
     await configure({ autoConsent: 'approve' });
     const session = await h.account.signIn({ method: 'github', flow: 'loopbackRelay' });
