@@ -36,7 +36,9 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   });
 }
 
-describe('emulator: CLI', () => {
+describe('emulator: CLI', function () {
+  // Each test spawns node; on a loaded machine that alone can take seconds.
+  this.timeout(15_000);
   let child: ChildProcess | undefined;
   afterEach(() => {
     if (child && child.exitCode === null) child.kill('SIGKILL');

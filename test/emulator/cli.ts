@@ -2,7 +2,9 @@
  * node out/test/emulator/cli.js --port <p> [--host 127.0.0.1] [--access-ttl 300] [--refresh-ttl 1800]
  *   [--latency ms] [--fault ROUTE=KIND[:ARG][@TIMES] ...] [--sso-response-mode fragment|query]
  *   [--auto-consent approve|deny] [--no-rotate] [--seed default|hostile|W,T] [--sso-email e] [--quiet]
+ *   [--tls-cert cert.pem --tls-key key.pem]
  */
+import { readFileSync } from 'node:fs';
 import { parseFaultSpec } from './faults';
 import type { Fault } from './faults';
 import type { SeedOption } from './data';
@@ -12,6 +14,15 @@ import type { EmulatorOptions } from './server';
 export function parseArgs(argv: readonly string[]): EmulatorOptions & { quiet: boolean } {
   const opts: EmulatorOptions & { quiet: boolean } = { port: 0, quiet: false };
   const faults: Array<{ route: string; fault: Fault }> = [];
+  let tlsCert: string | undefined;
+  let tlsKey: string | undefined;
+  const pem = (flag: string, file: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new Error(`${flag}: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || v.trim() === '' || !Number.isFinite(n) || n < 0) {
@@ -49,11 +60,17 @@ export function parseArgs(argv: readonly string[]): EmulatorOptions & { quiet: b
         break;
       }
       case '--seed': opts.seed = parseSeedFlag(value()); break;
+      case '--tls-cert': tlsCert = pem(flag, value()); break;
+      case '--tls-key': tlsKey = pem(flag, value()); break;
       default:
         throw new Error(`unknown flag ${flag}`);
     }
   }
   if (faults.length > 0) opts.faults = faults;
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) {
+    throw new Error('--tls-cert and --tls-key go together');
+  }
+  if (tlsCert !== undefined && tlsKey !== undefined) opts.tls = { cert: tlsCert, key: tlsKey };
   return opts;
 }
 

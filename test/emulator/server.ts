@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createControlRoutes } from './control';
 import { ADA_EMAIL, buildStore } from './data';
@@ -35,6 +36,8 @@ export interface EmulatorOptions extends Partial<EmulatorConfig> {
   now?: () => number;
   /** Receives one line per request (method, path without query, status, ms); never token values. */
   log?: (line: string) => void;
+  /** Serve HTTPS with this PEM certificate and key (e.g. for a name a test proxy resolves); `url` becomes https://. */
+  tls?: { cert: string; key: string };
 }
 
 export interface RequestRecord {
@@ -244,7 +247,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     if (requests.length > MAX_LOG) requests.splice(0, requests.length - MAX_LOG);
   };
 
-  const server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e: unknown) => {
       opts.log?.(`internal error: ${(e as Error).message}`);
       if (!res.headersSent) {
@@ -253,7 +256,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         res.destroy();
       }
     });
-  });
+  };
+  const server = opts.tls ? createTlsServer({ cert: opts.tls.cert, key: opts.tls.key }, onRequest) : createServer(onRequest);
+  const scheme = opts.tls ? 'https' : 'http';
   // A client dropping a connection mid-request is normal here; do not crash.
   server.on('clientError', (_err, socket) => socket.destroy());
 
@@ -342,7 +347,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       case 'notFound':
         return detail(404, 'Not Found');
       case 'slash': {
-        const origin = config.slashRedirectOrigin ?? `http://${req?.headers.host ?? url.replace(/^http:\/\//, '')}`;
+        const origin = config.slashRedirectOrigin ?? (req?.headers.host ? `${scheme}://${req.headers.host}` : url);
         const q = r.query.toString();
         return { status: 307, headers: { Location: `${origin}${found.location}${q ? `?${q}` : ''}` } };
       }
@@ -357,7 +362,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     });
   });
   port = (server.address() as AddressInfo).port;
-  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return emulator;
 }
 
