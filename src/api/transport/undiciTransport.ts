@@ -27,6 +27,10 @@ interface ProxyEntry {
   lastConnectStatus?: number;
 }
 
+const PROXY_CONNECT_FAILED = 'MODBOX_PROXY_CONNECT_FAILED';
+
+const CLOSE_GRACE_MS = 2000;
+
 const KEEP_ALIVE = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 };
 
 export function createUndiciTransport(options: ProxyOptions, internals: TransportInternals = {}): Transport {
@@ -65,7 +69,14 @@ export function createUndiciTransport(options: ProxyOptions, internals: Transpor
         const pool = new Pool(origin, opts);
         const connect = pool.connect.bind(pool) as (o: Dispatcher.ConnectOptions) => Promise<Dispatcher.ConnectData>;
         (pool as { connect: unknown }).connect = async (o: Dispatcher.ConnectOptions) => {
-          const data = await connect(o);
+          let data: Dispatcher.ConnectData;
+          try {
+            data = await connect(o);
+          } catch (err) {
+            // undici treats a socket error here as recoverable and re-sends CONNECT at once, forever,
+            // with the request stuck in its queue: a distinct code makes it fail the request instead.
+            throw Object.assign(new Error('The proxy did not answer CONNECT', { cause: err }), { code: PROXY_CONNECT_FAILED });
+          }
           entry.lastConnectStatus = data.statusCode;
           return data;
         };
@@ -96,7 +107,7 @@ export function createUndiciTransport(options: ProxyOptions, internals: Transpor
       if (proxy) {
         proxy.lastConnectStatus = undefined;
       }
-      const res = await request(target, {
+      const pending = request(target, {
         method: req.method,
         headers: req.headers,
         body: req.body,
@@ -105,6 +116,12 @@ export function createUndiciTransport(options: ProxyOptions, internals: Transpor
         headersTimeout: req.timeoutMs,
         bodyTimeout: req.timeoutMs,
         maxRedirections: 0,
+      });
+      // undici honours an abort only once a connection exists; a request still
+      // queued behind failing connects must end at its deadline all the same.
+      const res = await Promise.race([pending, abortion(controller.signal)]).catch((err: unknown) => {
+        pending.then((late) => late.body.destroy(), () => undefined);
+        throw err;
       });
       const chunks: Buffer[] = [];
       let size = 0;
@@ -124,12 +141,22 @@ export function createUndiciTransport(options: ProxyOptions, internals: Transpor
       if (req.signal?.aborted && !timedOut) {
         throw cancelledError();
       }
+      if (proxy && timedOut && proxy.lastConnectStatus === undefined && decision.proxyUrl) {
+        // The proxy never answered CONNECT: start afresh next time rather than queue behind it.
+        proxies.delete(decision.proxyUrl);
+        void shut(proxy.dispatcher, 0);
+      }
       if (proxy && !timedOut) {
         const status = proxy.lastConnectStatus;
         if (status !== undefined && status !== 200) {
           throw proxyError(proxy.host, { status, cause: err });
         }
-        if (errorCodes(err).includes('UND_ERR_ABORTED')) {
+        const codes = errorCodes(err);
+        if (codes.includes(PROXY_CONNECT_FAILED) && !codes.some((c) => c.startsWith('ERR_TLS_') || c.includes('CERT'))) {
+          const code = codes.find((c) => c !== PROXY_CONNECT_FAILED && c !== 'UND_ERR');
+          throw proxyError(proxy.host, { cause: err, ...(code ? { code } : {}) });
+        }
+        if (codes.includes('UND_ERR_ABORTED')) {
           throw proxyError(proxy.host, { cause: err });
         }
       }
@@ -146,9 +173,36 @@ export function createUndiciTransport(options: ProxyOptions, internals: Transpor
       const all: Dispatcher[] = [...(direct ? [direct] : []), ...[...proxies.values()].map((p) => p.dispatcher)];
       direct = undefined;
       proxies.clear();
-      await Promise.allSettled(all.map((d) => d.close()));
+      await Promise.allSettled(all.map((d) => shut(d, CLOSE_GRACE_MS)));
     },
   };
+}
+
+/** Closes gracefully, but destroys whatever is still pending after `graceMs` (a stuck CONNECT would wait minutes). */
+async function shut(dispatcher: Dispatcher, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const closed = graceMs > 0 ? dispatcher.close().then(() => true, () => true) : Promise.resolve(false);
+  const grace = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+    timer.unref?.();
+  });
+  const done = await Promise.race([closed, grace]);
+  clearTimeout(timer);
+  if (!done) {
+    await dispatcher.destroy().catch(() => undefined);
+  }
+}
+
+/** Rejects (as undici would) when the signal aborts; never settles otherwise. */
+function abortion(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    const fail = () => reject(Object.assign(new Error('The request was aborted'), { code: 'UND_ERR_ABORTED', name: 'AbortError' }));
+    if (signal.aborted) {
+      fail();
+    } else {
+      signal.addEventListener('abort', fail, { once: true });
+    }
+  });
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
