@@ -23,9 +23,15 @@ export interface ProxyDecision {
 }
 
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // A trailing dot is the same host (`localhost.`).
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/(?<=[a-z0-9])\.$/, '');
   if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '0:0:0:0:0:0:0:1') {
     return true;
+  }
+  // WHATWG URLs write ::ffff:127.0.0.1 as ::ffff:7f00:1.
+  const mappedHex = /^::ffff:([0-9a-f]{1,4}):[0-9a-f]{1,4}$/.exec(host);
+  if (mappedHex) {
+    return (parseInt(mappedHex[1], 16) >> 8) === 127;
   }
   const v4 = host.startsWith('::ffff:') ? host.slice(7) : host;
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) && v4.split('.').every((p) => Number(p) <= 255);

@@ -34,6 +34,8 @@ describe('resolveProxy', () => {
     ['loopback 127/8 direct', 'https://127.9.9.9/x', { httpProxySetting: P }, undefined],
     ['localhost direct', 'http://localhost:3000/x', { httpProxySetting: P }, undefined],
     ['::1 direct', 'http://[::1]:3000/x', { httpProxySetting: P }, undefined],
+    ['IPv4-mapped loopback direct (URL writes it in hex)', 'http://[::ffff:127.0.0.1]:3000/x', { httpProxySetting: P }, undefined],
+    ['localhost. (trailing dot) direct', 'http://localhost.:3000/x', { httpProxySetting: P }, undefined],
     ['127.0.0.1.nip.io is not loopback', 'https://127.0.0.1.nip.io/x', { httpProxySetting: P }, P],
   ];
   for (const [name, target, settings, expected] of table) {
@@ -56,10 +58,10 @@ describe('resolveProxy', () => {
 });
 
 describe('isLoopbackHost', () => {
-  for (const host of ['localhost', 'LOCALHOST', 'a.localhost', '127.0.0.1', '127.255.0.1', '::1', '[::1]', '::ffff:127.0.0.1']) {
+  for (const host of ['localhost', 'LOCALHOST', 'a.localhost', '127.0.0.1', '127.255.0.1', '::1', '[::1]', '::ffff:127.0.0.1', 'localhost.', '[::ffff:7f00:1]', '::ffff:7f12:3456']) {
     it(`${host} is loopback`, () => assert.equal(isLoopbackHost(host), true));
   }
-  for (const host of ['128.0.0.1', '127.0.0.256', 'localhost.com', 'api.modbox.run', '0.0.0.0', '::2', '10.0.0.1']) {
+  for (const host of ['128.0.0.1', '127.0.0.256', 'localhost.com', 'api.modbox.run', '0.0.0.0', '::2', '10.0.0.1', '::ffff:a00:1', '::ffff:8000:1', 'localhost..']) {
     it(`${host} is not loopback`, () => assert.equal(isLoopbackHost(host), false));
   }
 });
