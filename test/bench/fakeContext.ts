@@ -1,0 +1,103 @@
+// An ExtensionContext for activating an extension bundle a second time in the
+// same host: in-memory state and secrets (so: signed out), and a record of
+// any property the extension read that is not provided.
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+
+class MemoryMemento implements vscode.Memento {
+  private readonly data = new Map<string, unknown>();
+  keys(): readonly string[] {
+    return [...this.data.keys()];
+  }
+  get<T>(key: string, defaultValue?: T): T | undefined {
+    return this.data.has(key) ? (this.data.get(key) as T) : defaultValue;
+  }
+  async update(key: string, value: unknown): Promise<void> {
+    this.data.set(key, value);
+  }
+  setKeysForSync(): void {}
+}
+
+class MemorySecrets implements vscode.SecretStorage {
+  private readonly data = new Map<string, string>();
+  private readonly emitter = new vscode.EventEmitter<vscode.SecretStorageChangeEvent>();
+  readonly onDidChange = this.emitter.event;
+  async get(key: string): Promise<string | undefined> {
+    return this.data.get(key);
+  }
+  async store(key: string, value: string): Promise<void> {
+    this.data.set(key, value);
+    this.emitter.fire({ key });
+  }
+  async delete(key: string): Promise<void> {
+    this.data.delete(key);
+    this.emitter.fire({ key });
+  }
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}
+
+export interface FakeContext {
+  context: vscode.ExtensionContext;
+  /** Disposes what the extension pushed to subscriptions, newest first; returns the errors. */
+  dispose(): string[];
+}
+
+export function fakeContext(id: string, extensionPath: string, packageJSON: unknown, missing: Set<string>): FakeContext {
+  const subscriptions: { dispose(): unknown }[] = [];
+  const secrets = new MemorySecrets();
+  const extensionUri = vscode.Uri.file(extensionPath);
+  const scratch = path.join(os.tmpdir(), 'modbox-bench-context');
+  const extension = {
+    id,
+    extensionUri,
+    extensionPath,
+    isActive: true,
+    packageJSON,
+    extensionKind: vscode.ExtensionKind.Workspace,
+    exports: undefined,
+    activate: () => Promise.resolve(undefined),
+  };
+  const provided: Record<string, unknown> = {
+    subscriptions,
+    extensionPath,
+    extensionUri,
+    extension,
+    asAbsolutePath: (p: string) => path.join(extensionPath, p),
+    globalState: new MemoryMemento(),
+    workspaceState: new MemoryMemento(),
+    secrets,
+    extensionMode: vscode.ExtensionMode.Production,
+    globalStorageUri: vscode.Uri.file(path.join(scratch, 'global')),
+    storageUri: vscode.Uri.file(path.join(scratch, 'workspace')),
+    logUri: vscode.Uri.file(path.join(scratch, 'log')),
+    globalStoragePath: path.join(scratch, 'global'),
+    storagePath: path.join(scratch, 'workspace'),
+    logPath: path.join(scratch, 'log'),
+  };
+  const context = new Proxy(provided, {
+    get(target, key) {
+      if (typeof key === 'string' && !(key in target) && key !== 'then') {
+        missing.add(key);
+      }
+      return Reflect.get(target, key);
+    },
+  }) as unknown as vscode.ExtensionContext;
+  return {
+    context,
+    dispose() {
+      const errors: string[] = [];
+      for (const d of subscriptions.splice(0).reverse()) {
+        try {
+          d.dispose();
+        } catch (e) {
+          errors.push(e instanceof Error ? e.message : String(e));
+        }
+      }
+      secrets.dispose();
+      return errors;
+    },
+  };
+}

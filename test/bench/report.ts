@@ -1,0 +1,150 @@
+// Targets and the printed table, from a finished result (pure).
+import type { BenchResult, Spread, Target } from './results';
+
+const MAIN_BUNDLE_LIMIT = 100_000;
+const TOKENS_TREE_LIMIT_MS = 100;
+
+export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
+  const out: Target[] = [];
+  const a = r.activation;
+  out.push({
+    name: "activation median at most half of GitHub's",
+    target: 'ratio <= 0.5',
+    actual: a?.ratio !== undefined && a.github
+      ? `${a.modbox.totalMs.median} ms vs ${a.github.totalMs.median} ms (ratio ${a.ratio})`
+      : 'not measured',
+    pass: a?.ratio !== undefined && a.ratio <= 0.5,
+  });
+  out.push({
+    name: 'activation loads no undici and makes no request (signed out)',
+    target: 'undici not loaded, 0 requests',
+    actual: a ? `undici ${a.undiciLoaded ? 'LOADED' : 'not loaded'}, ${a.networkRequests} request(s)` : 'not measured',
+    pass: !!a && !a.undiciLoaded && a.networkRequests === 0,
+  });
+  const main = r.sizes.dist.find((f) => f.file === 'dist/extension.js');
+  out.push({
+    name: 'main bundle dist/extension.js under 100 KB',
+    target: `< ${MAIN_BUNDLE_LIMIT.toLocaleString('en-US')} bytes`,
+    actual: main ? `${main.bytes.toLocaleString('en-US')} bytes` : 'missing',
+    pass: !!main && main.bytes < MAIN_BUNDLE_LIMIT,
+  });
+  const s = r.sidebar;
+  const seen = s ? s.requests.map((q) => `${q.method} ${q.path}`) : [];
+  out.push({
+    name: 'opening the sidebar signed in costs exactly the requests it needs',
+    target: s ? s.expected.join(' + ') : 'GET /workspaces + GET /api-tokens/',
+    actual: s ? `${seen.length}: ${seen.join(', ') || 'none'}` : 'not measured',
+    pass: !!s && seen.length === s.expected.length && s.expected.every((e) => seen.includes(e)),
+  });
+  const f = r.refresh;
+  out.push({
+    name: `${f?.callers ?? 50} concurrent session requests on an expired token refresh once`,
+    target: '1 refresh, everyone gets the new token',
+    actual: f ? `${f.refreshCalls} refresh(es), ${f.distinctTokens} distinct token(s)${f.gotFreshToken ? '' : ', STALE token handed out'}` : 'not measured',
+    pass: !!f && f.refreshCalls === 1 && f.distinctTokens === 1 && f.gotFreshToken,
+  });
+  const t = r.trees?.apiTokens;
+  out.push({
+    name: `API tokens tree build for ${r.trees?.seed.tokens.toLocaleString('en-US') ?? '5,000'} tokens under ${TOKENS_TREE_LIMIT_MS} ms`,
+    target: `median < ${TOKENS_TREE_LIMIT_MS} ms (refresh until every TreeItem)`,
+    actual: t ? `${t.totalMs.median} ms${t.items < t.seeded ? ` but the tree shows only ${n(t.items)} of ${n(t.seeded)} tokens` : ''}` : 'not measured',
+    pass: !!t && t.items === t.seeded && t.totalMs.median < TOKENS_TREE_LIMIT_MS,
+  });
+  return out;
+}
+
+const n = (v: number): string => v.toLocaleString('en-US');
+const pad = (s: string, w: number): string => s.padEnd(w);
+const lpad = (s: string, w: number): string => s.padStart(w);
+const ms = (x: Spread): string => `${x.median.toFixed(2)} [${x.min.toFixed(2)}-${x.max.toFixed(2)}]`;
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+export function formatTable(r: BenchResult): string {
+  const lines: string[] = [];
+  lines.push(`Modbox benchmark: VS Code ${r.vscodeVersion} (${r.appHost}, ${r.uiKind}), Node ${r.nodeVersion}, ${r.machine.cpu} x${r.machine.cpus}`);
+  lines.push(`git ${r.gitSha}${r.srcDirty ? ' (src/ has uncommitted changes)' : ''}, ${r.date}`);
+  lines.push('');
+
+  const a = r.activation;
+  if (a) {
+    lines.push(`1. Activation, ${a.rounds} rounds each, same extension host (ms: median [min-max]; first = cold round)`);
+    lines.push(`   ${pad('', 30)}${lpad('require', 22)}${lpad('activate()', 22)}${lpad('total', 22)}${lpad('first', 9)}`);
+    for (const e of [a.modbox, a.github]) {
+      if (e) {
+        lines.push(`   ${pad(e.id, 30)}${lpad(ms(e.requireMs), 22)}${lpad(ms(e.activateMs), 22)}${lpad(ms(e.totalMs), 22)}${lpad(e.totalMs.first.toFixed(2), 9)}`);
+      }
+    }
+    if (!a.github) {
+      lines.push('   vscode.github-authentication: not found in this host');
+    }
+    lines.push(`   ratio modbox/github: of medians ${a.ratio ?? 'n/a'}; median of per-round pairs ${a.pairedRatio ?? 'n/a'}; of minimums ${a.minRatio ?? 'n/a'}`);
+    lines.push(`   modules loaded by modbox's require + activate: ${a.modbox.modulesLoaded.join(', ') || 'none'}`);
+    lines.push(`   undici (dist/transport.js) loaded by activation: ${a.undiciLoaded ? `YES (${a.undiciModules.join(', ')})` : 'no'}`);
+    lines.push(`   requests to the API while activating signed out: ${a.networkRequests}`);
+    if (a.realActivationMs !== undefined) {
+      lines.push(`   real activation through VS Code (host overhead included, once): ${a.realActivationMs.toFixed(2)} ms`);
+    }
+    lines.push('   method: fresh require + activate(fake context), registrations stubbed for both; see activation.method in the JSON');
+    lines.push('');
+  }
+
+  lines.push('2. Sizes (release build)');
+  const size = (label: string, bytes: number): string => `   ${pad(label, 58)}${lpad(n(bytes), 11)} B ${lpad(kb(bytes), 12)}`;
+  for (const f of r.sizes.dist) {
+    lines.push(size(`modbox ${f.file}`, f.bytes));
+  }
+  if ('bytes' in r.sizes.vsix) {
+    lines.push(size(`modbox .vsix (${r.sizes.vsix.files.length} files)`, r.sizes.vsix.bytes));
+  } else {
+    lines.push(`   modbox .vsix: ${r.sizes.vsix.error}`);
+  }
+  for (const f of r.sizes.githubAuthentication) {
+    lines.push(size(`built-in github-authentication ${f.file}`, f.bytes));
+  }
+  for (const f of r.sizes.microsoftAuthentication) {
+    lines.push(size(`built-in microsoft-authentication ${f.file}`, f.bytes));
+  }
+  lines.push('');
+
+  const s = r.sidebar;
+  if (s) {
+    const list = (q: { method: string; path: string; status: number }[]): string => q.map((x) => `${x.method} ${x.path} ${x.status}`).join(', ') || 'none';
+    lines.push(`3. Opening the sidebar signed in: ${s.requests.length} request(s): ${list(s.requests)}`);
+    lines.push(`   both lists answered ${s.msUntilBothAnswered} ms after the command; opening it again later: ${s.reopenRequests.length} request(s)`);
+    lines.push('');
+  }
+  const f = r.refresh;
+  if (f) {
+    lines.push(`4. ${f.callers} concurrent freshSession() calls on an expired token: ${f.refreshCalls} refresh call(s), ${f.refreshReuse} reuse, ${f.distinctTokens} distinct token(s), all answered in ${f.ms.toFixed(1)} ms`);
+    lines.push(`   of which POST /auth/refresh took ${f.refreshRequestMs ?? '?'} ms at the server; one SecretStorage store/get here: ${f.secretsStoreMs.toFixed(1)} / ${f.secretsGetMs.toFixed(1)} ms`);
+    lines.push('');
+  }
+  const t = r.trees;
+  if (t) {
+    lines.push(`5. Trees: ${n(t.seed.workspaces)} workspaces, ${n(t.seed.tokens)} tokens; ${t.rounds} rounds (ms: median [min-max])`);
+    lines.push(`   ${pad('', 12)}${lpad('shown', 14)}${lpad('fetch (refresh)', 24)}${lpad('render (all TreeItems)', 24)}${lpad('total', 24)}${lpad('heap growth', 14)}`);
+    for (const [label, b] of [['workspaces', t.workspaces], ['API tokens', t.apiTokens]] as const) {
+      lines.push(`   ${pad(label, 12)}${lpad(`${n(b.items)}/${n(b.seeded)}`, 14)}${lpad(ms(b.fetchMs), 24)}${lpad(ms(b.renderMs), 24)}${lpad(ms(b.totalMs), 24)}${lpad(kb(b.heapGrowthBytes.median), 14)}`);
+    }
+    lines.push(`   heap: ${t.gc}`);
+    for (const [label, b] of [['workspaces', t.workspaces], ['API tokens', t.apiTokens]] as const) {
+      if (b.items < b.seeded) {
+        lines.push(`   NOTE: the ${label} tree shows ${n(b.items)} of ${n(b.seeded)}: the response parser keeps the first ${n(b.items)} list items`);
+      }
+    }
+    lines.push('');
+  }
+
+  lines.push('Targets');
+  for (const x of r.targets) {
+    lines.push(`   [${x.pass ? 'PASS' : 'FAIL'}] ${x.name}: ${x.actual} (target: ${x.target})`);
+  }
+  if (r.errors.length) {
+    lines.push('');
+    lines.push('Errors');
+    for (const e of r.errors) {
+      lines.push(`   ${e.section}: ${e.error}`);
+    }
+  }
+  return lines.join('\n');
+}
