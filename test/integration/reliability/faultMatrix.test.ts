@@ -1,0 +1,296 @@
+// Every fault a network or a server can produce, against every call the
+// extension makes, through the real client, refresher, session store and
+// tree providers. Each cell checks what the user would see and what is left
+// stored afterwards; the matrix is printed at the end.
+import * as assert from 'assert';
+import { isModboxError, type ModboxErrorKind } from '../../../src/api/errors';
+import type { Transport } from '../../../src/api/transport';
+import type { Backend } from '../../../src/auth/accountService';
+import type { StoredSession } from '../../../src/auth/session';
+import { silentLogger } from '../../../src/log/logger';
+import { systemClock } from '../../../src/util/clock';
+import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
+import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
+import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
+import { MemorySecretStorage } from '../../unit/auth/memorySecretStorage';
+import { control, emulatorUrl, MemoryMemento, resetEmulator, rows, setFault } from '../views/helpers';
+import {
+  assertCleanMessage, BackendAccount, backendOver, describeError, issuedSecrets, mint, toSession, transportWithDeadline,
+  watchRejections,
+} from './support';
+
+/** Per-attempt deadline for these cells: the emulator answers in milliseconds unless told to hang. */
+const DEADLINE_MS = 700;
+const REVOKED_ID = '0d000000-0000-4000-8000-000000000002';
+
+type Expect =
+  /** The call fails with one of these kinds; the session stays exactly as it was. */
+  | { outcome: 'transient'; kinds: ModboxErrorKind[] }
+  /** The call succeeds after one invisible refresh. */
+  | { outcome: 'recovered' }
+  /** The credentials are really gone: the call fails as unauthorized, the session ends, one expiry. */
+  | { outcome: 'authFailure' };
+
+interface Fault {
+  name: string;
+  /** Sets the fault up for one operation's route. */
+  arm(route: string): Promise<void>;
+  expect(op: Operation): Expect;
+  /** The 401 must come from the server while the client still trusts its token. */
+  localTokenFresh?: boolean;
+}
+
+interface Operation {
+  name: string;
+  route: string;
+  /** The stored access token looks expired to the client, so the call starts with a refresh. */
+  expiredLocally?: boolean;
+}
+
+const OPERATIONS: Operation[] = [
+  { name: 'list workspaces', route: 'GET /workspaces' },
+  { name: 'list tokens', route: 'GET /api-tokens/' },
+  { name: 'create token', route: 'POST /api-tokens/' },
+  { name: 'revoke token', route: 'DELETE /api-tokens/*' },
+  { name: 'refresh', route: 'POST /auth/refresh', expiredLocally: true },
+];
+/** Shown in the matrix: our sign-in has no exchange call (tokens come in the callback), so no fault can hit one. */
+const NOT_APPLICABLE = 'sign-in callback';
+
+const transient = (...kinds: ModboxErrorKind[]) => (): Expect => ({ outcome: 'transient', kinds });
+const arm = (fault: Record<string, unknown>) => (route: string) => setFault(route, fault);
+
+const FAULTS: Fault[] = [
+  { name: 'timeout (hang)', arm: arm({ kind: 'hang' }), expect: transient('timeout') },
+  { name: '500', arm: arm({ kind: 'status', status: 500 }), expect: transient('server') },
+  { name: '502', arm: arm({ kind: 'status', status: 502 }), expect: transient('server') },
+  { name: '503', arm: arm({ kind: 'status', status: 503, detail: 'maintenance' }), expect: transient('server') },
+  // Longer than the client or a view waits by itself, so the user is told.
+  { name: '429', arm: arm({ kind: 'rateLimit', retryAfterSeconds: 120 }), expect: transient('rateLimited') },
+  { name: 'connection reset', arm: arm({ kind: 'reset' }), expect: transient('offline') },
+  { name: 'malformed JSON', arm: arm({ kind: 'malformed' }), expect: transient('badResponse') },
+  { name: 'HTML error page', arm: arm({ kind: 'html', status: 502 }), expect: transient('server') },
+  {
+    name: '401 mid-session',
+    // For the refresh column: the server's clock passed the access token's expiry, ours did not.
+    arm: async (route) => route === 'POST /auth/refresh'
+      ? void (await control('POST', '/clock', { advanceSeconds: 400 }))
+      : setFault(route, { kind: 'status', status: 401, times: 1 }),
+    expect: () => ({ outcome: 'recovered' }),
+    localTokenFresh: true,
+  },
+  {
+    // The laptop slept past the refresh token's lifetime: the API and the refresh both say 401.
+    name: 'refresh refused',
+    arm: async () => void (await control('POST', '/clock', { advanceSeconds: 4_000 })),
+    expect: () => ({ outcome: 'authFailure' }),
+  },
+];
+
+interface CellResult {
+  passed: boolean;
+  note: string;
+}
+
+async function tokenIds(): Promise<string[]> {
+  const { access_token } = await mint();
+  const res = await fetch(`${emulatorUrl()}/api-tokens/`, {
+    headers: { authorization: `Bearer ${access_token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.strictEqual(res.status, 200, 'could not count tokens');
+  return ((await res.json()) as { id: string }[]).map((t) => t.id);
+}
+
+interface Stats {
+  refreshCalls: number;
+  refreshReuse: number;
+  requests: { method: string; path: string; status: number }[];
+}
+
+describe('reliability: fault matrix (every fault x every call)', function () {
+  this.timeout(30_000);
+  const results = new Map<string, CellResult>();
+  let transport: Transport;
+
+  before(() => {
+    transport = transportWithDeadline(DEADLINE_MS);
+  });
+
+  after(async () => {
+    await control('DELETE', '/faults');
+    await resetEmulator();
+    await transport.close?.();
+    printMatrix(results);
+  });
+
+  for (const fault of FAULTS) {
+    for (const op of OPERATIONS) {
+      const key = `${fault.name}|${op.name}`;
+      it(`${fault.name} x ${op.name}`, async function () {
+        const note: string[] = [];
+        results.set(key, { passed: false, note: 'did not finish' });
+        await runCell(fault, op, note);
+        results.set(key, { passed: true, note: note.join('; ') });
+      });
+    }
+  }
+
+  async function runCell(fault: Fault, op: Operation, note: string[]): Promise<void> {
+    await resetEmulator();
+    const secrets = new MemorySecretStorage();
+    const backend = backendOver(secrets, transport, silentLogger);
+    const account = new BackendAccount(backend);
+    const tree = op.route === 'GET /workspaces'
+      ? new WorkspacesTreeProvider({ account, log: silentLogger, clock: systemClock, setContext: () => undefined, withViewProgress: (_v, t) => t(),
+        activeWorkspace: new ActiveWorkspace(new MemoryMemento(), () => account.apiUrl, () => account.session?.account.id) })
+      : op.route === 'GET /api-tokens/'
+        ? new ApiTokensTreeProvider({ account, log: silentLogger, clock: systemClock, setContext: () => undefined, withViewProgress: (_v, t) => t() })
+        : undefined;
+    let expired = 0;
+    const expirySub = backend.refresher.onExpired(() => void expired++);
+    const rejections = watchRejections();
+    try {
+      const session = toSession(await mint());
+      const before: StoredSession = op.expiredLocally && !fault.localTokenFresh ? { ...session, accessExpiresAt: Date.now() - 1_000 } : session;
+      await backend.store.write(before);
+      await account.sync();
+      const tokensBefore = await tokenIds();
+      await control('POST', '/stats/reset');
+      await fault.arm(op.route);
+
+      const { ok, error, signedOut } = await perform(op, backend, tree);
+      await control('DELETE', '/faults');
+      await account.sync();
+      const expect = fault.expect(op);
+      const secretList = [...(await issuedSecrets()), before.accessToken, before.refreshToken ?? ''];
+      note.push(ok ? 'ok' : describeError(error));
+
+      if (expect.outcome === 'recovered') {
+        assert.ok(ok, `expected the call to recover, it failed: ${describeError(error)}`);
+      } else if (expect.outcome === 'authFailure' && tree && signedOut) {
+        // The view went back to the signed-out welcome; the one expiry prompt (checked below) says why.
+        note.push('view signed out');
+      } else {
+        assert.ok(!ok, 'expected the call to fail');
+        assert.ok(isModboxError(error), `not a ModboxError: ${describeError(error)}`);
+        const kinds = expect.outcome === 'transient' ? expect.kinds : ['unauthorized'];
+        assert.ok(kinds.includes(error.kind), `kind ${error.kind}, expected ${kinds.join('/')}: ${error.message}`);
+        assertCleanMessage(error.message, secretList, 'the error message');
+        if (error.detail) {
+          assertCleanMessage(error.detail, secretList, 'the error detail');
+        }
+      }
+
+      // What the tree shows: an error row with Retry, or the signed-out state when the session ended.
+      if (tree) {
+        const shown = await rows(tree as WorkspacesTreeProvider);
+        if (expect.outcome === 'transient') {
+          assert.strictEqual(shown[0]?.contextValue, 'error', `no error row: ${JSON.stringify(shown)}`);
+          assert.strictEqual(shown[0].command, 'modbox.refresh');
+          assertCleanMessage(shown[0].label, secretList, 'the error row');
+        } else if (expect.outcome === 'authFailure') {
+          assert.deepStrictEqual(shown, [], 'a signed-out tree shows only the welcome content');
+        } else {
+          assert.ok(shown.length > 0 && shown.every((r) => r.contextValue !== 'error'), JSON.stringify(shown));
+        }
+      }
+
+      const after = await backend.store.read();
+      const stats = (await control('GET', '/stats')) as Stats;
+      assert.strictEqual(stats.refreshReuse, 0, 'a spent refresh token was presented');
+      if (expect.outcome === 'authFailure') {
+        assert.strictEqual(after, undefined, 'the session survived a refused refresh');
+        assert.strictEqual(expired, 1, 'the user must be told exactly once that the session ended');
+      } else {
+        assert.ok(after, 'the session was lost');
+        assert.strictEqual(after.id, before.id);
+        assert.strictEqual(expired, 0, 'the session was reported as expired');
+        if (expect.outcome === 'transient') {
+          assert.strictEqual(after.refreshToken, before.refreshToken, 'the stored session changed');
+        } else {
+          assert.strictEqual(stats.refreshCalls, 1, 'expected exactly one refresh');
+          assert.notStrictEqual(after.accessToken, before.accessToken, 'no new access token');
+        }
+      }
+
+      const tokensAfter = await tokenIds();
+      if (op.route === 'POST /api-tokens/') {
+        const created = stats.requests.filter((r) => r.method === 'POST' && r.path === '/api-tokens/' && r.status === 201).length;
+        assert.ok(created <= 1, `${created} tokens created by one click`);
+        assert.strictEqual(tokensAfter.length, tokensBefore.length + (ok ? 1 : 0), 'token count');
+      } else if (op.route === 'DELETE /api-tokens/*') {
+        assert.strictEqual(tokensAfter.includes(REVOKED_ID), !ok, ok ? 'reported revoked, still there' : 'reported failed, but gone');
+      } else {
+        assert.deepStrictEqual(tokensAfter, tokensBefore, 'a read changed the tokens');
+      }
+      // Rejections surface a tick after they happen.
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepStrictEqual(rejections.reasons.map(describeError), [], 'unhandled rejections');
+    } finally {
+      rejections.stop();
+      expirySub.dispose();
+      tree?.dispose();
+      account.dispose();
+      backend.dispose();
+    }
+  }
+});
+
+async function perform(
+  op: Operation,
+  backend: Backend,
+  tree: WorkspacesTreeProvider | ApiTokensTreeProvider | undefined,
+): Promise<{ ok: boolean; error?: unknown; signedOut?: boolean }> {
+  if (tree) {
+    // The way a user reads a list: the view loads it, and keeps any failure as its state.
+    await tree.refresh();
+    const state = tree.state;
+    if (state.kind === 'failed') {
+      return { ok: false, error: state.error };
+    }
+    // 'empty' is the signed-out state: the session ended while loading, and the view shows the welcome.
+    return state.kind === 'loaded' ? { ok: true } : { ok: false, signedOut: state.kind === 'empty', error: new Error(`the view ended in state ${state.kind}`) };
+  }
+  try {
+    switch (op.route) {
+      case 'POST /api-tokens/':
+        await backend.client.createApiToken('fault-matrix');
+        break;
+      case 'DELETE /api-tokens/*': {
+        const { alreadyGone } = await backend.client.revokeApiToken(REVOKED_ID);
+        assert.strictEqual(alreadyGone, false, 'the token was reported already gone');
+        break;
+      }
+      case 'POST /auth/refresh':
+        // A call that needs the refresh first: what the user sees is what it throws.
+        await backend.client.listWorkspaces();
+        break;
+      default:
+        throw new Error(`no operation for ${op.route}`);
+    }
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
+
+function printMatrix(results: Map<string, CellResult>): void {
+  const columns = [...OPERATIONS.map((o) => o.name), NOT_APPLICABLE];
+  const width = Math.max(...FAULTS.map((f) => f.name.length)) + 2;
+  const lines = [`${''.padEnd(width)}${columns.map((c) => c.padEnd(17)).join('')}`];
+  let passed = 0;
+  let total = 0;
+  for (const fault of FAULTS) {
+    const cells = OPERATIONS.map((op) => {
+      const result = results.get(`${fault.name}|${op.name}`);
+      total++;
+      if (result?.passed) passed++;
+      return (result?.passed ? '✓' : '✗').padEnd(17);
+    });
+    lines.push(`${fault.name.padEnd(width)}${cells.join('')}n/a`);
+  }
+  lines.push(`(${NOT_APPLICABLE}: n/a, the tokens arrive in the callback itself and no exchange call exists to fault)`);
+  lines.push(`fault matrix: ${passed}/${total} cells passed`);
+  console.log(lines.join('\n'));
+}
