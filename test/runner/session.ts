@@ -3,9 +3,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { spawn } from 'child_process';
 import { format } from 'util';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { CodeServer, startCodeServer } from './codeServer';
+import { CodeServer, ensureCodeServer, startCodeServer } from './codeServer';
 import { repoRoot } from './paths';
 import { redact } from '../../src/log/redact';
 
@@ -75,8 +76,27 @@ export interface LaunchOptions {
    * website?" dialog (which tests cannot answer), e.g. the emulator's URL.
    */
   trustedDomains?: string[];
+  /**
+   * Extension ids allowed to use auth sessions without VS Code's consent dialog
+   * ("The extension ... wants to sign in using ..."), which tests cannot answer.
+   * Web only: desktop VS Code has no such switch.
+   */
+  trustedExtensionAuthAccess?: string[];
   /** Called for every page the workbench opens (openExternal, popups), after it is tracked. */
   onPage?: (page: Page) => void | Promise<void>;
+  /**
+   * .vsix files installed with `code-server --install-extension` into the
+   * run's fresh extensions dir before the server starts (as a user installs them).
+   */
+  installExtensions?: string[];
+  /** Browser viewport; Playwright's 1280x720 by default. */
+  viewport?: { width: number; height: number };
+  /**
+   * Clicks "Allow" whenever VS Code asks "The extension 'Modbox' wants to sign
+   * in using Modbox." (its consent dialog for getSession), which suites running
+   * inside the extension host cannot answer themselves.
+   */
+  autoAllowAuthConsent?: boolean;
 }
 
 export interface VsCodeBrowserSession {
@@ -97,8 +117,91 @@ export interface VsCodeBrowserSession {
    * already open or opened within timeoutMs (checked on every navigation).
    */
   waitForPopup(predicate: (url: URL) => boolean, timeoutMs: number): Promise<Page>;
+  /** How many times autoAllowAuthConsent clicked "Allow" so far. */
+  authConsentsAllowed(): number;
   /** Closes the browser, stops code-server and removes temp dirs. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** VS Code's consent dialog for an extension asking for a Modbox session. */
+export const AUTH_CONSENT_TEXT = "wants to sign in using Modbox";
+
+/** Installs .vsix files into extensionsDir the way `code-server --install-extension` does for a user. */
+export async function installVsix(vsixPaths: string[], extensionsDir: string, log: (line: string) => void): Promise<void> {
+  const bin = await ensureCodeServer();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-install-'));
+  try {
+    const args = ['--user-data-dir', path.join(root, 'user-data'), '--extensions-dir', extensionsDir];
+    for (const vsix of vsixPaths) {
+      args.push('--install-extension', vsix);
+    }
+    const env: NodeJS.ProcessEnv = {};
+    for (const [k, v] of Object.entries(process.env)) {
+      if (!k.startsWith('VSCODE_') && !k.startsWith('npm_')) {
+        env[k] = v;
+      }
+    }
+    Object.assign(env, { XDG_CONFIG_HOME: path.join(root, 'xdg-config'), XDG_DATA_HOME: path.join(root, 'xdg-data'), EXTENSIONS_GALLERY: '{}' });
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const onData = (chunk: Buffer): void => chunk.toString('utf8').split(/\r?\n/).filter((l) => l.trim()).forEach((l) => log(`[install] ${l}`));
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('exit', (code, signal) => {
+        clearTimeout(timer);
+        if (code === 0) {
+          resolve();
+        } else {
+          reject(new Error(`code-server --install-extension failed (${signal ?? `exit ${code}`})`));
+        }
+      });
+    });
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Polls the workbench for VS Code's Modbox consent dialog and clicks "Allow".
+ * Returns a stop function and a counter. Never throws: the page may close at any time.
+ */
+function watchAuthConsent(page: Page, log: (line: string) => void): { stop(): void; allowed(): number } {
+  let stopped = false;
+  let allowed = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: AUTH_CONSENT_TEXT });
+  const tick = async (): Promise<void> => {
+    if (stopped || page.isClosed()) {
+      return;
+    }
+    try {
+      if ((await dialog.count()) > 0) {
+        await dialog.getByRole('button', { name: 'Allow', exact: true }).click({ timeout: 2_000 });
+        allowed++;
+        log('[browser] allowed VS Code\'s Modbox sign-in consent dialog');
+      }
+    } catch (e) {
+      if (!stopped && !page.isClosed()) {
+        log(`[browser] consent watcher: ${redact(e instanceof Error ? e.message.split('\n')[0] : String(e))}`);
+      }
+    }
+    if (!stopped) {
+      timer = setTimeout(() => void tick(), 250);
+    }
+  };
+  void tick();
+  return {
+    stop: () => {
+      stopped = true;
+      clearTimeout(timer);
+    },
+    allowed: () => allowed,
+  };
 }
 
 // The workbench passes console-style arguments (a format string first).
@@ -120,19 +223,32 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
   let codeServer: CodeServer | undefined;
   let browser: Browser | undefined;
   let closing: Promise<void> | undefined;
+  let consent: { stop(): void; allowed(): number } | undefined;
+  let extensionsRoot: string | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      consent?.stop();
       await browser?.close().catch((e: unknown) => log(`[browser] close failed: ${String(e)}`));
       await codeServer?.stop();
       if (ownFolder) {
         fs.rmSync(folder, { recursive: true, force: true });
+      }
+      if (extensionsRoot) {
+        fs.rmSync(extensionsRoot, { recursive: true, force: true });
       }
     })();
     return closing;
   };
 
   try {
+    let extensionsDir: string | undefined;
+    if (opts.installExtensions && opts.installExtensions.length > 0) {
+      extensionsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-extensions-'));
+      extensionsDir = extensionsRoot;
+      await installVsix(opts.installExtensions, extensionsDir, (line) => log(redact(line)));
+    }
     codeServer = await startCodeServer({
+      extensionsDir,
       port: opts.port,
       env: opts.env,
       settings: opts.settings,
@@ -140,7 +256,7 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
     });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
     browser.on('disconnected', () => log('[browser] disconnected'));
-    const context = await browser.newContext();
+    const context = await browser.newContext(opts.viewport ? { viewport: opts.viewport } : {});
     const page = await context.newPage();
 
     let resolveExit: (code: number) => void = () => undefined;
@@ -214,31 +330,42 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
         check();
       });
 
-    if (opts.trustedDomains && opts.trustedDomains.length > 0) {
-      // VS Code web reads its embedder options from this element's data-settings
-      // (code-server fills it); additionalTrustedDomains is one of those options.
-      // Rewriting the HTML response instead broke the workbench's WebSockets.
-      await page.addInitScript((domains: string[]) => {
+    const trustedDomains = opts.trustedDomains ?? [];
+    const trustedAuth = opts.trustedExtensionAuthAccess ?? [];
+    if (trustedDomains.length > 0 || trustedAuth.length > 0) {
+      // VS Code web reads its embedder options (additionalTrustedDomains,
+      // productConfiguration) from this element's data-settings, which code-server
+      // fills. Rewriting the HTML response instead broke the workbench's WebSockets.
+      await page.addInitScript(({ domains, auth }: { domains: string[]; auth: string[] }) => {
         const original = Element.prototype.getAttribute;
         Element.prototype.getAttribute = function (this: Element, name: string): string | null {
           const value = original.call(this, name);
           if (value && name === 'data-settings' && this.id === 'vscode-workbench-web-configuration') {
-            const config = JSON.parse(value) as { additionalTrustedDomains?: string[] };
-            return JSON.stringify({ ...config, additionalTrustedDomains: [...(config.additionalTrustedDomains ?? []), ...domains] });
+            const config = JSON.parse(value) as { additionalTrustedDomains?: string[]; productConfiguration?: { trustedExtensionAuthAccess?: string[] } };
+            const product = config.productConfiguration ?? {};
+            return JSON.stringify({
+              ...config,
+              additionalTrustedDomains: [...(config.additionalTrustedDomains ?? []), ...domains],
+              productConfiguration: auth.length > 0 ? { ...product, trustedExtensionAuthAccess: [...(product.trustedExtensionAuthAccess ?? []), ...auth] } : product,
+            });
           }
           return value;
         };
-      }, opts.trustedDomains);
+      }, { domains: trustedDomains, auth: trustedAuth });
     }
 
     const extensionDevelopmentPath = opts.extensionDevelopmentPath === null ? undefined : (opts.extensionDevelopmentPath ?? repoRoot);
     const url = workbenchUrl(codeServer.url, folder, { extensionDevelopmentPath, extensionTestsPath: opts.extensionTestsPath });
     log(`[browser] opening ${redactUrl(url)}`);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    if (opts.autoAllowAuthConsent) {
+      consent = watchAuthConsent(page, log);
+    }
     return {
       browser, context, page, codeServer, url, folder, exitCode,
       popups: () => [...popups],
       waitForPopup,
+      authConsentsAllowed: () => consent?.allowed() ?? 0,
       close,
     };
   } catch (e) {
