@@ -62,7 +62,7 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
 export function formatTable(r: BenchResult): string {
   const lines: string[] = [];
   lines.push(`Modbox benchmark: VS Code ${r.vscodeVersion} (${r.appHost}, ${r.uiKind}), Node ${r.nodeVersion}, ${r.machine.cpu} x${r.machine.cpus}`);
-  lines.push(`git ${r.gitSha}${r.srcDirty ? ' (src/ has uncommitted changes)' : ''}, ${r.date}`);
+  lines.push(`git ${r.gitSha}${r.srcDirty ? ' (src/ has uncommitted changes)' : ''}, ${r.date}; 1-min load average ${r.machine.loadAverage[0]} before, ${r.machine.loadAverage[1]} after (shared machine: timings are noisy)`);
   lines.push('');
 
   const a = r.activation;

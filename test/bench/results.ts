@@ -150,7 +150,8 @@ export interface BenchResult extends SuiteResult {
   gitSha: string;
   /** Uncommitted changes under src/ when measured. */
   srcDirty: boolean;
-  machine: { cpu: string; cpus: number; platform: string };
+  /** loadAverage: 1-minute load average before and after the run; other processes share the CPUs. */
+  machine: { cpu: string; cpus: number; platform: string; loadAverage: [number, number] };
   sizes: SizesResult;
   targets: Target[];
 }

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { formatTable, targets } from '../bench/report';
-import type { BenchResult, FileSize, SizesResult, SuiteResult } from '../bench/results';
+import { round, type BenchResult, type FileSize, type SizesResult, type SuiteResult } from '../bench/results';
 import { startEmulator, type Emulator } from '../emulator/server';
 import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages } from './codeServer';
 import { cacheDir, repoRoot } from './paths';
@@ -112,6 +112,7 @@ async function main(): Promise<number> {
   try {
     ensureDebianPackages(['chromium', ...CODE_SERVER_DEBIAN_PACKAGES]);
     await ensureCodeServer();
+    const loadBefore = os.loadavg()[0];
     console.log('bench: sizes (vsce package)...');
     const sizes = measureSizes(tmp);
 
@@ -139,7 +140,7 @@ async function main(): Promise<number> {
       date,
       gitSha: sha,
       srcDirty: git(['status', '--porcelain', '--', 'src', 'package.json', 'esbuild.mjs']) !== '',
-      machine: { cpu: os.cpus()[0]?.model.trim() ?? 'unknown', cpus: os.cpus().length, platform: `${process.platform} ${os.release()}` },
+      machine: { cpu: os.cpus()[0]?.model.trim() ?? 'unknown', cpus: os.cpus().length, platform: `${process.platform} ${os.release()}`, loadAverage: [round(loadBefore), round(os.loadavg()[0])] },
       ...suite,
       sizes,
     };
