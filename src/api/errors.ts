@@ -15,11 +15,20 @@ export interface ModboxErrorInit {
   cause?: unknown;
 }
 
+// The transport is bundled apart from the extension (dist/transport.js), so
+// each bundle has its own copy of this class: recognise errors by a brand
+// shared through the global symbol registry, not by prototype.
+const BRAND = Symbol.for('modbox.ModboxError');
+
 /**
  * Every failure of the network layer. `message` is a user-facing sentence
  * without secrets or HTML; `detail` is the server's own (sanitized) words.
  */
 export class ModboxError extends Error {
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   override readonly name = 'ModboxError';
   readonly kind: ModboxErrorKind;
   readonly status?: number;
@@ -36,6 +45,7 @@ export class ModboxError extends Error {
     this.detail = init.detail;
     this.field = init.field;
     this.code = init.code;
+    Object.defineProperty(this, BRAND, { value: true });
   }
 }
 
