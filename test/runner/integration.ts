@@ -50,6 +50,7 @@ async function runInCodeServer(testsEntry: string, env: Record<string, string>, 
     env,
     settings,
     trustedDomains: [env.MODBOX_EMULATOR_URL],
+    trustedExtensionAuthAccess: ['modbox.vscode-modbox'],
     extensionTestsPath: testsEntry,
     log: (line) => console.log(line),
   });

@@ -35,7 +35,10 @@ export function redactUrl(raw: string): string {
   if (u.protocol === 'about:' || u.protocol === 'data:' || u.protocol === 'blob:') {
     return `${u.protocol}${u.protocol === 'about:' ? u.pathname : '...'}`;
   }
-  return `${u.origin}${u.pathname}${u.search ? '?<redacted>' : ''}${u.hash ? '#<redacted>' : ''}`;
+  // A query or fragment percent-encoded into the path (a URL-building bug) is cut as well.
+  const cut = u.pathname.search(/%3F|%23/i);
+  const pathname = cut >= 0 ? `${u.pathname.slice(0, cut)}<redacted>` : u.pathname;
+  return redact(`${u.origin}${pathname}${u.search ? '?<redacted>' : ''}${u.hash ? '#<redacted>' : ''}`);
 }
 
 /** The workbench URL that opens folder and loads the extension (and tests) in development mode. */
