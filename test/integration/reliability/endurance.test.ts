@@ -1,0 +1,133 @@
+// A minute of steady use with very short token lifetimes: three windows (the
+// real extension and two more backends over the same SecretStorage) keep
+// calling the API while their refreshers rotate the tokens underneath.
+import * as assert from 'assert';
+import { isModboxError } from '../../../src/api/errors';
+import type { Backend } from '../../../src/auth/accountService';
+import type { ModboxClient } from '../../../src/api/client';
+import { SessionStore } from '../../../src/auth/sessionStore';
+import type { TestHooks } from '../../../src/extension';
+import { silentLogger } from '../../../src/log/logger';
+import { configure, hooks, ScriptedPrompts, sessionWhere, signOutQuietly } from '../auth/helpers';
+import { control, resetEmulator } from '../views/helpers';
+import { backendOver, describeError, mint, sleep, toSession } from './support';
+
+const ACCESS_TTL_S = 2;
+const REFRESH_TTL_S = 6;
+const DURATION_MS = 60_000;
+/** The refresher's defaults (src/auth/refresher.ts): margin 60 s and jitter 30 s, both capped by the lifetime. */
+const MARGIN_MS = Math.min(60_000, (ACCESS_TTL_S * 1000) / 2);
+const JITTER_MS = Math.min(30_000, MARGIN_MS / 2);
+const LEASE_SETTLE_MS = 150;
+
+interface RequestRecord {
+  method: string;
+  path: string;
+  status: number;
+  ms: number;
+}
+
+describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', function () {
+  this.timeout(DURATION_MS + 60_000);
+  let h: TestHooks;
+  let prompts: ScriptedPrompts;
+  const windows: Backend[] = [];
+
+  before(async () => {
+    h = await hooks();
+  });
+
+  afterEach(async () => {
+    windows.splice(0).forEach((w) => w.dispose());
+    h.setPrompts(undefined);
+    await signOutQuietly(h);
+    await resetEmulator();
+  });
+
+  it('keeps every window signed in without a refused refresh, refreshing about as often as the margin rules say', async () => {
+    await signOutQuietly(h);
+    await resetEmulator();
+    await configure({ accessTtlSeconds: ACCESS_TTL_S, refreshTtlSeconds: REFRESH_TTL_S });
+    prompts = new ScriptedPrompts();
+    h.setPrompts(prompts);
+
+    // Two more windows: their own store, refresher (running, as in a real window) and client.
+    for (let i = 0; i < 2; i++) {
+      const w = backendOver(h.secrets);
+      w.refresher.start();
+      windows.push(w);
+    }
+    let expiries = 0;
+    const subs = windows.map((w) => w.refresher.onExpired(() => void expiries++));
+
+    const session = toSession(await mint());
+    await new SessionStore(h.secrets, h.account.apiUrl, silentLogger).write(session);
+    await sessionWhere(h, (s) => s?.accessToken === session.accessToken);
+    await control('POST', '/stats/reset');
+    const changes: number[] = [];
+    const key = new SessionStore(h.secrets, h.account.apiUrl, silentLogger).key;
+    const rotations = h.secrets.onDidChange((e) => void (e.key === key && changes.push(Date.now())));
+
+    const clients: [string, () => ModboxClient][] = [
+      ['extension', () => h.account.client()],
+      ['window 2', () => windows[0].client],
+      ['window 3', () => windows[1].client],
+    ];
+    const started = Date.now();
+    const end = started + DURATION_MS;
+    let calls = 0;
+    const failures: string[] = [];
+    await Promise.all(clients.map(async ([name, client]) => {
+      // Bounded by time and by count.
+      for (let i = 0; i < 1_000 && Date.now() < end; i++) {
+        try {
+          await client().listWorkspaces();
+        } catch (err) {
+          failures.push(`${name} after ${Date.now() - started} ms: ${isModboxError(err) ? err.kind : ''} ${describeError(err)}`);
+        }
+        calls++;
+        await sleep(200 + Math.random() * 300);
+      }
+    }));
+    const elapsedMs = Date.now() - started;
+    subs.forEach((s) => s.dispose());
+
+    const stats = (await control('GET', '/stats')) as { refreshCalls: number; refreshSuccess: number; refreshReuse: number; requests: RequestRecord[] };
+    const refreshes = stats.requests.filter((r) => r.path === '/auth/refresh');
+    const refused = refreshes.filter((r) => r.status === 401).length;
+    const api401 = stats.requests.filter((r) => r.path === '/workspaces' && r.status === 401).length;
+    const meanRefreshMs = refreshes.reduce((sum, r) => sum + r.ms, 0) / Math.max(1, refreshes.length);
+
+    rotations.dispose();
+    const gaps = changes.slice(1).map((t, i) => t - changes[i]);
+    const gapText = gaps.length ? `${Math.min(...gaps)}/${Math.round(gaps.reduce((a, b) => a + b, 0) / gaps.length)}/${Math.max(...gaps)} ms` : 'none';
+
+    // The rule: a token is renewed when it has `margin` left, i.e. every lifetime - margin. The jitter can
+    // move a window's timer up to half the margin earlier, but each window's timer fires at most once a
+    // second (MIN_TIMER_GAP_MS), which with a 1 s margin absorbs most of that head start.
+    const expected = elapsedMs / (ACCESS_TTL_S * 1000 - MARGIN_MS);
+    // Bounds that do not depend on luck: never earlier than the largest head start (plus the lease's settle
+    // time), never later than the margin plus the slowest caller's pause and the refresh itself.
+    const shortest = ACCESS_TTL_S * 1000 - MARGIN_MS - JITTER_MS + LEASE_SETTLE_MS;
+    const longest = ACCESS_TTL_S * 1000 - MARGIN_MS + 500 + LEASE_SETTLE_MS + meanRefreshMs;
+    const low = Math.floor(elapsedMs / longest) - 1;
+    const high = Math.ceil(elapsedMs / shortest) + 1;
+
+    console.log(
+      `endurance: ${calls} calls in ${(elapsedMs / 1000).toFixed(1)} s by 3 windows, ${stats.refreshSuccess} refreshes ` +
+      `(expected ~${expected.toFixed(1)}${Math.abs(stats.refreshSuccess - expected) <= 1 ? ', within one' : ''}, bounds ${low}-${high}; ` +
+      `gap between rotations min/mean/max ${gapText}; refresh call ${meanRefreshMs.toFixed(0)} ms), ` +
+      `${refused} refused refreshes, ${stats.refreshReuse} reused refresh tokens, ${api401} API 401s retried invisibly, ` +
+      `${failures.length} user-visible failures, ${prompts.warnings.length + expiries} expiry prompts`,
+    );
+    assert.deepStrictEqual(failures, [], 'calls failed');
+    assert.deepStrictEqual(prompts.warnings, [], 'the user was told the session expired');
+    assert.strictEqual(expiries, 0, 'a window lost the session');
+    assert.strictEqual(stats.refreshReuse, 0, 'a spent refresh token was presented');
+    assert.strictEqual(refused, 0, 'a refresh was refused');
+    assert.ok(h.account.session, 'the extension is signed out');
+    assert.ok(calls >= 3 * (DURATION_MS / 600), `too few calls: ${calls}`);
+    assert.ok(stats.refreshSuccess >= low && stats.refreshSuccess <= high,
+      `${stats.refreshSuccess} refreshes, outside ${low}-${high}`);
+  });
+});
