@@ -1,0 +1,201 @@
+// A user's first session with the packaged extension, step by step, in
+// code-server driven by headless Chromium: open the view, sign in through the
+// browser (the emulator's real consent page), browse, create and revoke an API
+// token, sign out. Each step waits for what the user would see; none sleeps.
+import * as assert from 'assert';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import type { Emulator } from '../emulator/server';
+import type { VsCodeBrowserSession } from '../runner/session';
+import { Workbench } from './workbench';
+
+const SEEDED_WORKSPACES = ['Personal', 'Analytical Engines', 'Babbage Labs'];
+const SEEDED_TOKENS = ['ci-pipeline', 'laptop', 'deploy-bot'];
+const ACCOUNT = 'ada@example.com';
+const TOKEN_DESCRIPTION = 'e2e-release-pipeline';
+const UI_TIMEOUT = 30_000;
+
+export interface JourneyContext {
+  session: VsCodeBrowserSession;
+  emulator: Emulator;
+  /** Where screenshots go (test-results/e2e). */
+  shotsDir: string;
+  log(line: string): void;
+}
+
+export interface Step {
+  name: string;
+  run(): Promise<void>;
+}
+
+interface TokenListing {
+  description: string;
+}
+
+/** What GET /api-tokens/ answers for Ada right now (through HTTP, with a freshly minted session). */
+async function listedTokenDescriptions(emulator: Emulator): Promise<string[]> {
+  const minted = emulator.mintSession();
+  const res = await fetch(`${emulator.url}/api-tokens/`, {
+    headers: { authorization: `Bearer ${minted.access_token}` },
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.strictEqual(res.status, 200, 'listing API tokens failed');
+  return ((await res.json()) as TokenListing[]).map((t) => t.description);
+}
+
+export function journey(ctx: JourneyContext): { steps: Step[]; token(): string | undefined } {
+  const { session, emulator } = ctx;
+  const page: Page = session.page;
+  const wb = new Workbench(page);
+  let createdToken: string | undefined;
+  const shot = async (name: string): Promise<void> => {
+    // The pointer rests on the editor, so no hover covers the picture (a lingering one only spoils the image).
+    await page.mouse.move(900, 650, { steps: 5 });
+    await page.locator('.workbench-hover-container').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
+    const file = path.join(ctx.shotsDir, name);
+    await page.screenshot({ path: file });
+    ctx.log(`screenshot ${path.relative(process.cwd(), file)}`);
+  };
+  const visible = { state: 'visible', timeout: UI_TIMEOUT } as const;
+  const gone = { state: 'hidden', timeout: UI_TIMEOUT } as const;
+
+  const steps: Step[] = [
+    {
+      name: 'the Modbox view shows the signed-out welcome',
+      async run() {
+        await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
+        await wb.activityBarItem('Modbox').click({ timeout: 60_000 });
+        await wb.welcome('Workspaces').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
+        await wb.welcome('API Tokens').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
+        await shot('signed-out.png');
+      },
+    },
+    {
+      name: 'signing in with GitHub in the browser fills the views',
+      async run() {
+        await wb.welcome('Workspaces').getByRole('button', { name: 'Sign in to Modbox' }).click();
+        await wb.quickPickItem('Continue with GitHub').click({ timeout: UI_TIMEOUT });
+
+        // VS Code asks before opening a site that is not trusted yet: the user says Open.
+        const isConsentPage = (u: URL): boolean => u.origin === emulator.url && u.pathname === '/auth/sso/github';
+        const popup = session.waitForPopup(isConsentPage, UI_TIMEOUT);
+        const linkDialog = wb.dialog(/open the external website/i);
+        const first = await Promise.race([
+          popup.then(() => 'popup' as const),
+          linkDialog.waitFor(visible).then(() => 'dialog' as const),
+        ]);
+        if (first === 'dialog') {
+          ctx.log('VS Code asked to open the external website: Open');
+          await wb.dialogButton(linkDialog, 'Open').click();
+        }
+        const consent = await popup;
+        await consent.getByText('Sign in to Modbox with GitHub').first().waitFor(visible);
+        await consent.getByText(ACCOUNT).first().waitFor(visible);
+        await consent.locator('#continue').click();
+
+        for (const name of SEEDED_WORKSPACES) {
+          await wb.row('Workspaces', name).waitFor(visible);
+        }
+        for (const name of SEEDED_TOKENS) {
+          await wb.row('API Tokens', name).waitFor(visible);
+        }
+        await wb.notification(`Signed in to Modbox as ${ACCOUNT}`).waitFor(visible);
+
+        await wb.activityBarItem('Accounts').click();
+        await wb.menuItem(`${ACCOUNT} (Modbox)`).waitFor(visible);
+        await page.keyboard.press('Escape');
+        await wb.menuItem(`${ACCOUNT} (Modbox)`).waitFor(gone);
+
+        // Show what a workspace holds, and pick the active one from the status bar.
+        // (The picker first: focus then ends in the tree, not on the status bar item and its hover.)
+        await wb.statusBarItem('Modbox: no workspace').click({ timeout: UI_TIMEOUT });
+        await wb.quickPickItem('Analytical Engines').click({ timeout: UI_TIMEOUT });
+        await wb.statusBarItem('Analytical Engines').waitFor(visible);
+        await wb.row('Workspaces', 'Analytical Engines').click();
+        await wb.row('Workspaces', 'grace@example.com').waitFor(visible);
+        await wb.row('Workspaces', 'alan@example.com').waitFor(visible);
+        await wb.notification(`Signed in to Modbox as ${ACCOUNT}`).waitFor({ state: 'hidden', timeout: 20_000 }).catch(() => undefined);
+        await shot('sidebar.png');
+      },
+    },
+    {
+      name: 'Create API Token shows the new token once, and Copy copies it',
+      async run() {
+        const header = wb.paneHeader('API Tokens');
+        await header.hover();
+        await header.locator('.actions a.action-label[aria-label="Create API Token"]').click({ timeout: UI_TIMEOUT });
+        const input = wb.quickInputBox();
+        await input.waitFor(visible);
+        await input.fill(TOKEN_DESCRIPTION);
+        await input.press('Enter');
+
+        const dialog = wb.dialog(`API token '${TOKEN_DESCRIPTION}' created`);
+        await dialog.waitFor(visible);
+        const detail = await dialog.locator('.dialog-message-detail').innerText();
+        const match = /mbx_[A-Za-z0-9_-]{8,}/.exec(detail);
+        assert.ok(match, 'the dialog shows no mbx_ token');
+        createdToken = match[0];
+        assert.ok(emulator.data().tokensByValue.has(createdToken), 'the value shown is not a token Modbox issued');
+        assert.ok((await listedTokenDescriptions(emulator)).includes(TOKEN_DESCRIPTION), 'Modbox does not list the new token');
+        await shot('token-created.png');
+
+        await wb.dialogButton(dialog, 'Copy').click();
+        await dialog.waitFor(gone);
+        await wb.notification('Copied.').waitFor(visible);
+        const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+        assert.ok(clipboard === createdToken, 'the clipboard does not hold the token shown');
+        await wb.row('API Tokens', TOKEN_DESCRIPTION).waitFor(visible);
+      },
+    },
+    {
+      name: 'the trash icon revokes the token after a confirmation',
+      async run() {
+        assert.ok(createdToken, 'no token was created');
+        const row = wb.row('API Tokens', TOKEN_DESCRIPTION);
+        await row.hover();
+        await row.locator('.actions a.action-label[aria-label="Revoke API Token"]').click({ timeout: UI_TIMEOUT });
+        const confirm = wb.dialog(`Revoke '${TOKEN_DESCRIPTION}'?`);
+        await confirm.waitFor(visible);
+        await wb.dialogButton(confirm, 'Revoke').click();
+        await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+        for (const name of SEEDED_TOKENS) {
+          await wb.row('API Tokens', name).waitFor(visible);
+        }
+        assert.ok(!emulator.data().tokensByValue.has(createdToken), 'Modbox still accepts the revoked token');
+        assert.ok(!(await listedTokenDescriptions(emulator)).includes(TOKEN_DESCRIPTION), 'Modbox still lists the revoked token');
+      },
+    },
+    {
+      name: 'another extension gets the Modbox session through getSession once the user allows it',
+      async run() {
+        await page.keyboard.press('F1');
+        const input = wb.quickInputBox();
+        await input.waitFor(visible);
+        await input.fill('>Modbox Consumer: Use Modbox Session');
+        await wb.quickPickItem('Modbox Consumer: Use Modbox Session').click({ timeout: UI_TIMEOUT });
+        const consent = wb.dialog("The extension 'Modbox Consumer' wants to sign in using Modbox.");
+        await consent.waitFor(visible);
+        await wb.dialogButton(consent, 'Allow').click();
+        await wb.notification(`Modbox Consumer: ${ACCOUNT}, GET /workspaces 200`).waitFor(visible);
+      },
+    },
+    {
+      name: 'signing out from the Accounts menu brings the welcome back',
+      async run() {
+        const logoutsBefore = emulator.stats().logoutCalls;
+        await wb.activityBarItem('Accounts').click();
+        const account = wb.menuItem(`${ACCOUNT} (Modbox)`);
+        await account.hover({ timeout: UI_TIMEOUT });
+        await wb.menuItem('Sign Out').click({ timeout: UI_TIMEOUT });
+        const confirm = wb.dialog(/sign out/i);
+        await confirm.waitFor(visible);
+        await wb.dialogButton(confirm, 'Sign Out').click();
+        await wb.welcome('Workspaces').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
+        await wb.welcome('API Tokens').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
+        await wb.statusBarItem('Analytical Engines').waitFor(gone);
+        assert.strictEqual(emulator.stats().logoutCalls, logoutsBefore + 1, 'the session was not ended on the server');
+      },
+    },
+  ];
+  return { steps, token: () => createdToken };
+}
