@@ -56,7 +56,10 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       uriScheme: vscode.env.uriScheme,
       platform: process.platform,
       asExternalUri: (uri) => vscode.env.asExternalUri(uri),
-      openExternal: (url) => vscode.env.openExternal(vscode.Uri.parse(url)),
+      // Handed over as a string on purpose: VS Code opens a string exactly as
+      // given, while a Uri is decoded and re-encoded, which breaks a
+      // redirect_uri that carries its own query (code-server's callback page).
+      openExternal: (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
     },
   });
 

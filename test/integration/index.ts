@@ -10,7 +10,7 @@ export const RESULTS_ENV = 'MODBOX_INTEGRATION_RESULTS';
 export async function run(): Promise<void> {
   const host = `VS Code ${vscode.version} (appHost ${vscode.env.appHost}, uiKind ${vscode.UIKind[vscode.env.uiKind]}, remoteName ${vscode.env.remoteName ?? 'none'})`;
   console.log(`integration: running in ${host}`);
-  const summary = await runMochaFiles({ suite: 'integration', files: findTestFiles(__dirname), timeoutMs: 20_000 });
+  const summary = await runMochaFiles({ suite: 'integration', files: findTestFiles(__dirname), timeoutMs: 20_000, grep: process.env.MODBOX_TEST_GREP || undefined });
   const resultsFile = process.env[RESULTS_ENV];
   if (resultsFile) {
     const result = {

@@ -114,7 +114,7 @@ async function main(): Promise<number> {
     emulator = await startEmulator({ host: EMULATOR_HOST, port: 0 });
     console.log(`integration: Modbox emulator at ${emulator.url}`);
     const resultsFile = path.join(tmp, 'results.json');
-    const env = { MODBOX_EMULATOR_URL: emulator.url, MODBOX_INTEGRATION_RESULTS: resultsFile, MODBOX_TEST_HOOKS: '1' };
+    const env = { MODBOX_EMULATOR_URL: emulator.url, MODBOX_INTEGRATION_RESULTS: resultsFile, MODBOX_TEST_HOOKS: '1', MODBOX_TEST_GREP: process.env.MODBOX_TEST_GREP ?? '' };
     const settings = { 'modbox.apiUrl': emulator.url };
     const run = executable
       ? runInDesktop(executable, testsEntry, env, settings, tmp)

@@ -51,6 +51,8 @@ export interface RunOptions {
   reporter?: string;
   color?: boolean;
   print?: (line: string) => void;
+  /** Only tests whose full title matches (MODBOX_TEST_GREP), for working on one area. */
+  grep?: string;
 }
 
 /**
@@ -72,6 +74,9 @@ export async function runMochaFiles(opts: RunOptions): Promise<SuiteSummary> {
   process.on('unhandledRejection', onRejection);
 
   const mocha = new Mocha({ ui: 'bdd', timeout: opts.timeoutMs, reporter: opts.reporter ?? 'spec', color: opts.color ?? false, forbidOnly: true });
+  if (opts.grep) {
+    mocha.grep(opts.grep);
+  }
   for (const f of opts.files) {
     mocha.addFile(f);
   }
