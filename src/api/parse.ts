@@ -9,7 +9,9 @@ import type { ApiToken, CreatedApiToken, Member, Sandbox, TokenSet, Workspace, W
 
 type Json = Record<string, unknown>;
 
-export const MAX_LIST_ITEMS = 1000;
+// Far above any real account (a user with 5,000 tokens must see and revoke
+// every one); only a pathological response is cut. Bodies are capped at 5 MB anyway.
+export const MAX_LIST_ITEMS = 20_000;
 const MAX_CREDENTIAL_LENGTH = 16_384;
 // eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
