@@ -11,6 +11,7 @@ import type { Emulator } from '../emulator/server';
 import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, VSCODE_VERSION } from './codeServer';
 import type { SuiteSummary } from './mochaRun';
 import { repoRoot } from './paths';
+import { scanForSecrets } from './secretScan';
 import { launchVsCodeInBrowser } from './session';
 import type { VsCodeBrowserSession } from './session';
 
@@ -45,6 +46,9 @@ async function runInDesktop(executable: string, testsEntry: string, env: Record<
   }
 }
 
+/** Everything the run printed, for the redaction check. */
+const transcript: string[] = [];
+
 async function runInCodeServer(testsEntry: string, env: Record<string, string>, settings: Record<string, unknown>, hold: (s: VsCodeBrowserSession) => void): Promise<Outcome> {
   const session = await launchVsCodeInBrowser({
     env,
@@ -52,7 +56,10 @@ async function runInCodeServer(testsEntry: string, env: Record<string, string>, 
     trustedDomains: [env.MODBOX_EMULATOR_URL],
     trustedExtensionAuthAccess: ['modbox.vscode-modbox'],
     extensionTestsPath: testsEntry,
-    log: (line) => console.log(line),
+    log: (line) => {
+      console.log(line);
+      transcript.push(line);
+    },
   });
   hold(session);
   let finished = false;
@@ -67,6 +74,24 @@ async function runInCodeServer(testsEntry: string, env: Record<string, string>, 
   ]);
   finished = true;
   return { exitCode, kind: 'code-server' };
+}
+
+/** No secret the emulator issued may appear in VS Code's logs and files, or in what the run printed. */
+function redactionHolds(session: VsCodeBrowserSession, emulator: Emulator): boolean {
+  const secrets = emulator.issuedSecrets();
+  const scan = scanForSecrets([session.codeServer.userDataDir], { 'the run output': transcript.join('\n') }, secrets);
+  console.log(
+    `integration: redaction check: ${secrets.length} issued secrets looked for in ${scan.files} files ` +
+      `(${(scan.bytes / 1024).toFixed(0)} KiB, ${scan.modboxLogs.length} Modbox log file(s)) and the run output: ${scan.leaks.length} found`,
+  );
+  for (const leak of scan.leaks) {
+    console.error(`integration: SECRET LEAK: ${leak.secretStart} in ${leak.where}`);
+  }
+  if (scan.modboxLogs.length === 0) {
+    console.error('integration: redaction check found no Modbox log file to read');
+    return false;
+  }
+  return scan.leaks.length === 0;
 }
 
 function readResult(file: string): Result | undefined {
@@ -141,7 +166,10 @@ async function main(): Promise<number> {
       console.log(`integration: FAILED ${f.title}: ${f.error.split('\n')[0]}`);
     }
     console.log(`integration: finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    const failed = result.failed || (outcome.exitCode !== 0 ? 1 : 0);
+    let failed = result.failed || (outcome.exitCode !== 0 ? 1 : 0);
+    if (session && !redactionHolds(session, emulator)) {
+      failed++;
+    }
     console.log(`integration: ${result.passed} passed, ${failed} failed`);
     return failed > 0 || outcome.exitCode !== 0 ? 1 : 0;
   } catch (e) {
