@@ -101,10 +101,9 @@ describe('emulator: control API', () => {
 });
 
 describe('emulator: big seed', () => {
-  it('builds 1,000 workspaces and 5,000 tokens quickly and serves them', async () => {
-    const started = Date.now();
+  // Its speed is the bench's business (npm run bench), not a timed test's.
+  it('builds 1,000 workspaces and 5,000 tokens and serves them', async () => {
     const store = buildStore({ workspaces: 1000, tokens: 5000 });
-    assert.ok(Date.now() - started < 1000, 'seeding took over a second');
     assert.equal(store.tokens.size, 5001); // Grace keeps her one token.
     const em = await startEmulator({ seed: { workspaces: 1000, tokens: 5000 } });
     try {
