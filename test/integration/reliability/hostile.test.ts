@@ -87,6 +87,8 @@ describe('reliability: hostile input', function () {
       // "Copy Sign-in Link" puts the attempt's real URL (and so its state) on the clipboard; then the prompt stays open.
       prompts.offers = [vscode.l10n.t('Copy Sign-in Link'), () => held];
       h.setPrompts(prompts);
+      // An earlier test may have left another attempt's link there.
+      await vscode.env.clipboard.writeText('');
       const signIn = h.account.signIn({ method: 'github', flow: 'uriHandler' });
       let settled = false;
       void signIn.then(() => (settled = true), () => (settled = true));
