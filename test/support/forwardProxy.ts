@@ -39,6 +39,8 @@ export interface ForwardProxy {
   credentials: { user: string; password: string } | undefined;
   /** Clears the records. */
   clear(): void;
+  /** Ends every open connection and tunnel (as a proxy restarting with a new policy would). */
+  dropConnections(): void;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,9 @@ export async function startForwardProxy(options: ForwardProxyOptions): Promise<F
       proxy.connects.length = 0;
       proxy.authorizations.length = 0;
       proxy.tunnels = 0;
+    },
+    dropConnections() {
+      for (const s of sockets) s.destroy();
     },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();
