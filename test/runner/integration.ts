@@ -15,7 +15,7 @@ import { scanForSecrets } from './secretScan';
 import { launchVsCodeInBrowser } from './session';
 import type { VsCodeBrowserSession } from './session';
 
-const TIMEOUT_MS = Number(process.env.MODBOX_INTEGRATION_TIMEOUT_MS) || 10 * 60 * 1000;
+const TIMEOUT_MS = Number(process.env.MODBOX_INTEGRATION_TIMEOUT_MS) || 20 * 60 * 1000;
 const EMULATOR_HOST = '127.0.0.2';
 
 interface Outcome {
