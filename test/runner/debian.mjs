@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 
 /** Everything the harness needs: the browser, and what code-server's install builds with. */
-export const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'python3', 'make', 'g++'];
+export const DEBIAN_PACKAGES = ['chromium', 'libkrb5-dev', 'ripgrep', 'python3', 'make', 'g++', 'openssl'];
 
 let aptUpdated = false;
 

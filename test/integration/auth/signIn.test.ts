@@ -76,15 +76,26 @@ describe('sign-in with Modbox (real VS Code, emulator, headless browser)', funct
   }
 
   it('finishes from a pasted address when the browser cannot come back, and ignores a replay of it', async () => {
-    // Fragment mode through a host that drops fragments: nothing comes back by itself.
-    await configure({ autoConsent: 'approve' });
+    // The headless browser stays on the consent page; the user finishes in
+    // "another browser" from the copied link and pastes where it ended.
+    await configure({ autoConsent: 'off' });
     let pasted = '';
     prompts.offers = [vscode.l10n.t('Copy Sign-in Link'), vscode.l10n.t('Paste Address…')];
     prompts.secrets = [
       async () => {
-        const link = await vscode.env.clipboard.readText();
-        assert.ok(link.startsWith(`${emulatorUrl()}/auth/sso/github?`), 'Copy Sign-in Link did not copy the sign-in link');
-        const res = await fetch(link, { redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+        const link = new URL(await vscode.env.clipboard.readText());
+        assert.strictEqual(`${link.origin}${link.pathname}`, `${emulatorUrl()}/auth/sso/github`, 'Copy Sign-in Link did not copy the sign-in link');
+        const form = new URLSearchParams({
+          redirect_uri: link.searchParams.get('redirect_uri') ?? '',
+          state: link.searchParams.get('state') ?? '',
+          decision: 'approve',
+        });
+        const res = await fetch(`${emulatorUrl()}/auth/sso/github/consent`, {
+          method: 'POST',
+          body: form,
+          redirect: 'manual',
+          signal: AbortSignal.timeout(10_000),
+        });
         pasted = res.headers.get('location') ?? '';
         return pasted;
       },
