@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
 import { ModboxError } from '../api/errors';
-import { errorReason } from './errorText';
 import { SessionBoundTree } from './sessionTree';
 import { tokenText, tokenTooltip, sortTokensNewestFirst, type TokenFields } from './tokenText';
 import {
-  busyNode, errorNode, inertMarkdown, loadingNode, messageTreeItem, type MessageNode, type TreeDeps,
+  inertMarkdown, loadingNode, messageTreeItem, rowsForState, type MessageNode, type TreeDeps,
 } from './treeCommon';
 import { viewsClient } from './viewsClient';
 
@@ -67,20 +66,8 @@ export class ApiTokensTreeProvider extends SessionBoundTree<readonly TokenFields
     this.renderNow = this.deps.clock.now();
     const state = this.loader.state;
     const rows = (this.loader.value ?? []).map((token): ApiTokenNode => ({ kind: 'apiToken', token }));
-    switch (state.kind) {
-      case 'empty':
-      case 'stale':
-        return [loadingNode()];
-      case 'loading':
-        return rows.length ? rows : [loadingNode()];
-      case 'waiting':
-        return [busyNode(state.retryInMs), ...rows];
-      case 'failed':
-        return [errorNode(vscode.l10n.t("Couldn't load API tokens: {0}", errorReason(state.error, vscode.l10n))), ...rows];
-      case 'loaded':
-        // Empty: no rows, so the "Create API token" welcome content shows.
-        return rows;
-    }
+    // Loaded and empty: no rows, so the "Create API token" welcome content shows.
+    return rowsForState(state, rows, (reason) => vscode.l10n.t("Couldn't load API tokens: {0}", reason), (loaded) => loaded);
   }
 
   getTreeItem(node: ApiTokensTreeNode): vscode.TreeItem {

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import type { Account } from '../auth/account';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
-import { waitSeconds } from './errorText';
+import { errorReason, waitSeconds } from './errorText';
+import type { LoadState } from './loader';
 
 /** A row that is not data: loading, waiting, empty, or an error with Retry. */
 export interface MessageNode {
@@ -73,4 +74,30 @@ export function messageTreeItem(node: MessageNode): vscode.TreeItem {
 /** Escapes `$(icon)` syntax so server text shows as text in labels that render icons (status bar, quick pick). */
 export function escapeIcons(text: string): string {
   return text.replace(/\$\(/g, '\\$(');
+}
+
+/**
+ * The top-level rows of a list view for its load state: a loading row
+ * until there is data, a busy or error row above the data it still has, and
+ * `whenLoaded` once the list arrived.
+ */
+export function rowsForState<N>(
+  state: LoadState<unknown>,
+  rows: N[],
+  failedLabel: (reason: string) => string,
+  whenLoaded: (rows: N[]) => (N | MessageNode)[],
+): (N | MessageNode)[] {
+  switch (state.kind) {
+    case 'empty':
+    case 'stale':
+      return [loadingNode()];
+    case 'loading':
+      return rows.length ? rows : [loadingNode()];
+    case 'waiting':
+      return [busyNode(state.retryInMs), ...rows];
+    case 'failed':
+      return [errorNode(failedLabel(errorReason(state.error, vscode.l10n))), ...rows];
+    case 'loaded':
+      return whenLoaded(rows);
+  }
 }

@@ -3,7 +3,7 @@ import type { ActiveWorkspace } from '../workspace/activeWorkspace';
 import { errorReason } from './errorText';
 import { SessionBoundTree } from './sessionTree';
 import {
-  busyNode, errorNode, inertMarkdown, loadingNode, messageTreeItem, type MessageNode, type TreeDeps,
+  errorNode, inertMarkdown, loadingNode, messageTreeItem, rowsForState, type MessageNode, type TreeDeps,
 } from './treeCommon';
 import { viewsClient } from './viewsClient';
 import { memberText, workspaceText, type MemberFields, type WorkspaceFields } from './workspaceText';
@@ -105,21 +105,9 @@ export class WorkspacesTreeProvider extends SessionBoundTree<readonly WorkspaceF
     this.loadIfStale();
     const state = this.loader.state;
     const rows = (this.loader.value ?? []).map((workspace): WorkspaceNode => ({ kind: 'workspace', workspace }));
-    switch (state.kind) {
-      case 'empty':
-      case 'stale':
-        return [loadingNode()];
-      case 'loading':
-        return rows.length ? rows : [loadingNode()];
-      case 'waiting':
-        return [busyNode(state.retryInMs), ...rows];
-      case 'failed':
-        return [errorNode(vscode.l10n.t("Couldn't load workspaces: {0}", errorReason(state.error, vscode.l10n))), ...rows];
-      case 'loaded':
-        return rows.length ? rows : [{
-          kind: 'message', label: vscode.l10n.t('No workspaces yet.'), icon: 'info', contextValue: 'empty',
-        }];
-    }
+    return rowsForState(state, rows, (reason) => vscode.l10n.t("Couldn't load workspaces: {0}", reason), (loaded) =>
+      loaded.length ? loaded : [{ kind: 'message', label: vscode.l10n.t('No workspaces yet.'), icon: 'info', contextValue: 'empty' }],
+    );
   }
 
   private async memberChildren(workspaceId: string): Promise<WorkspacesTreeNode[]> {

@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { freePort, waitForHttp } from './net';
+import { runCommand } from './spawn';
 import { cacheDir, repoRoot } from './paths';
 
 export const CODE_SERVER_VERSION = '4.99.4';
@@ -34,25 +35,6 @@ export function ensureDebianPackages(packages: readonly string[]): void {
   if (r.status !== 0) {
     throw new Error(`required Debian packages are missing: ${packages.join(' ')} (see the message above)`);
   }
-}
-
-function run(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'inherit', 'inherit'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) {
-        resolve();
-      } else {
-        reject(new Error(`\`${cmd} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`})`));
-      }
-    });
-  });
 }
 
 function installedVersion(): string | undefined {
@@ -124,7 +106,7 @@ export async function ensureCodeServer(): Promise<string> {
   };
   fs.writeFileSync(path.join(installDir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   prepareRipgrepCache(tmpDir);
-  await run('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
+  await runCommand('npm', ['install', '--no-audit', '--no-fund', `code-server@${CODE_SERVER_VERSION}`], {
     cwd: installDir,
     env: installEnv(tmpDir),
     timeoutMs: 20 * 60 * 1000,

@@ -2,7 +2,6 @@
 // the way a user installs it, driven through a user's journey in headless
 // Chromium against the Modbox emulator on 127.0.0.2. Screenshots go to
 // test-results/e2e/; the last line is "e2e: N passed, N failed".
-import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -11,6 +10,7 @@ import type { Emulator } from '../emulator/server';
 import { journey } from '../e2e/journey';
 import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages } from './codeServer';
 import { repoRoot } from './paths';
+import { runCommand } from './spawn';
 import { launchVsCodeInBrowser } from './session';
 import type { VsCodeBrowserSession } from './session';
 import { redact } from '../../src/log/redact';
@@ -26,38 +26,13 @@ function say(line: string): void {
   console.log(`e2e: ${line}`);
 }
 
-function run(cmd: string, args: string[], timeoutMs: number, cwd = repoRoot): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const keep = (chunk: Buffer): void => {
-      output = (output + chunk.toString('utf8')).slice(-4000);
-    };
-    child.stdout.on('data', keep);
-    child.stderr.on('data', keep);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) {
-        resolve();
-      } else {
-        reject(new Error(`\`${path.basename(cmd)} ${args.join(' ')}\` failed (${signal ?? `exit ${code}`}):\n${output}`));
-      }
-    });
-  });
-}
-
 const vsce = path.join(path.dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
 
 /** Bundles for release and packages the .vsix the way `npm run package` does. */
 async function packageVsix(outDir: string): Promise<string> {
   const vsix = path.join(outDir, 'modbox.vsix');
-  await run(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], 120_000);
-  await run(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], 120_000);
+  await runCommand(process.execPath, [path.join(repoRoot, 'esbuild.mjs'), '--production'], { cwd: repoRoot, timeoutMs: 120_000, onOutput: () => undefined });
+  await runCommand(process.execPath, [vsce, 'package', '--no-dependencies', '--out', vsix], { cwd: repoRoot, timeoutMs: 120_000, onOutput: () => undefined });
   return vsix;
 }
 
@@ -80,7 +55,7 @@ async function packageConsumer(outDir: string): Promise<string> {
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   fs.writeFileSync(path.join(dir, 'README.md'), '# Modbox Consumer\n\nA test extension that uses a Modbox session.\n');
   const vsix = path.join(outDir, 'modbox-consumer.vsix');
-  await run(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], 120_000, dir);
+  await runCommand(process.execPath, [vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '--out', vsix], { cwd: dir, timeoutMs: 120_000, onOutput: () => undefined });
   return vsix;
 }
 

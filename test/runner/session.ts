@@ -3,11 +3,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { spawn } from 'child_process';
 import { format } from 'util';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { CodeServer, ensureCodeServer, startCodeServer } from './codeServer';
 import { repoRoot } from './paths';
+import { runCommand } from './spawn';
 import { redact } from '../../src/log/redact';
 
 export const CHROMIUM_PATH = process.env.MODBOX_CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -145,24 +145,10 @@ export async function installVsix(vsixPaths: string[], extensionsDir: string, lo
       }
     }
     Object.assign(env, { XDG_CONFIG_HOME: path.join(root, 'xdg-config'), XDG_DATA_HOME: path.join(root, 'xdg-data'), EXTENSIONS_GALLERY: '{}' });
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      const onData = (chunk: Buffer): void => chunk.toString('utf8').split(/\r?\n/).filter((l) => l.trim()).forEach((l) => log(`[install] ${l}`));
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.on('error', (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.on('exit', (code, signal) => {
-        clearTimeout(timer);
-        if (code === 0) {
-          resolve();
-        } else {
-          reject(new Error(`code-server --install-extension failed (${signal ?? `exit ${code}`})`));
-        }
-      });
+    await runCommand(bin, args, {
+      env,
+      timeoutMs: 120_000,
+      onOutput: (text) => text.split(/\r?\n/).filter((l) => l.trim()).forEach((l) => log(`[install] ${l}`)),
     });
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
