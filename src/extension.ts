@@ -1,4 +1,4 @@
-import * as path from 'node:path';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { apiBase, parseApiUrl, unusableApiUrlError } from './api/apiUrl';
 import type { ProxyOptions, Transport } from './api/transport';
@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   function loadTransport(): Transport {
     // A second bundle, so activation never pays for undici.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require(path.join(context.extensionPath, 'dist', 'transport.js')) as typeof import('./api/transport/undiciTransport');
+    const module = require(join(context.extensionPath, 'dist', 'transport.js')) as typeof import('./api/transport/undiciTransport');
     return module.createUndiciTransport(proxyOptions());
   }
 

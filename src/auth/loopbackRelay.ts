@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as http from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../util/clock';
 import { systemClock } from '../util/clock';
@@ -42,7 +42,7 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
   let delivered = false;
   let closing: Promise<void> | undefined;
 
-  const server = http.createServer((req, res) => {
+  const server = createServer((req, res) => {
     const method = req.method ?? '';
     if (method === 'GET') {
       servePage(res);
@@ -102,7 +102,7 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
   });
   server.on('clientError', (_err, socket) => socket.destroy());
 
-  function servePage(res: http.ServerResponse): void {
+  function servePage(res: ServerResponse): void {
     const nonce = randomBytes(16).toString('base64');
     const body = relayPage(nonce);
     res.writeHead(200, {
@@ -124,7 +124,7 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
     res.end(body);
   }
 
-  function refuse(req: http.IncomingMessage, res: http.ServerResponse, status: number): void {
+  function refuse(req: IncomingMessage, res: ServerResponse, status: number): void {
     res.writeHead(status, { Connection: 'close', 'Content-Length': '0' }).end();
     req.resume();
   }

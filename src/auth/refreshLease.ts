@@ -45,13 +45,17 @@ interface LeaseValue {
  */
 export class SecretRefreshLease implements RefreshLeaseLike {
   readonly key: string;
-  readonly owner: string;
+  private ownerId: string | undefined;
   private readonly ttlMs: number;
   private readonly settleMs: number;
 
+  /** Made on first use: the first randomUUID() seeds an entropy pool, which activation need not pay for. */
+  get owner(): string {
+    return (this.ownerId ??= this.options.owner ?? randomUUID());
+  }
+
   constructor(private readonly options: SecretRefreshLeaseOptions) {
     this.key = LEASE_KEY_PREFIX + normalizeApiUrl(options.apiUrl);
-    this.owner = options.owner ?? randomUUID();
     this.ttlMs = options.ttlMs ?? 30_000;
     this.settleMs = options.settleMs ?? 150;
   }

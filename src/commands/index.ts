@@ -1,4 +1,4 @@
-import * as os from 'node:os';
+import { hostname } from 'node:os';
 import * as vscode from 'vscode';
 import type { Account } from '../auth/account';
 import type { Logger } from '../log/logger';
@@ -17,7 +17,7 @@ export interface ViewCommandDeps {
   log: Logger;
   globalState: vscode.Memento;
   dashboardUrl: () => string;
-  /** For the default token description `vscode-<machineName>`; defaults to os.hostname(). */
+  /** For the default token description `vscode-<machineName>`; defaults to the host name. */
   machineName?: string;
   /** Prompts; defaults to vscode.window / vscode.env. */
   ui?: Ui;
@@ -71,7 +71,10 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     apiTokens,
     workspaces,
     activeWorkspace,
-    machineName: deps.machineName ?? os.hostname(),
+    // Asked only when a token is created: hostname() is a system call activation need not make.
+    get machineName() {
+      return deps.machineName ?? hostname();
+    },
     dashboardUrl: deps.dashboardUrl,
   };
   const refresh = async () => {
