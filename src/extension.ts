@@ -68,15 +68,17 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   let expiredPromptOpen = false;
   const account = new AccountService(configuredApiUrl(log), {
     log,
-    createBackend: (apiUrl) =>
-      createBackend(apiUrl, {
+    createBackend: (apiUrl) => {
+      const problem = apiUrlProblem(apiUrl);
+      return createBackend(apiUrl, {
         secrets: context.secrets,
-        transport: apiUrlProblem(apiUrl) ? refusingTransport(apiUrlProblem(apiUrl)!) : transport,
+        transport: problem ? refusingTransport(problem) : transport,
         clock,
         log,
         version: String(context.extension.packageJSON.version),
         workspaceId: () => activeWorkspace.id(),
-      }),
+      });
+    },
     interactiveSignIn: (backend, options) => signIn.run(backend, options),
     promptSessionExpired() {
       if (expiredPromptOpen) {
