@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { CodeServer, ensureCodeServer, startCodeServer } from './codeServer';
+import { CodeServer, codeServerNodeEnv, ensureCodeServer, requestedVsCodeVersion, startCodeServer } from './codeServer';
 import { repoRoot } from './paths';
 import { runCommand } from './spawn';
 import { redact } from '../../src/log/redact';
@@ -41,7 +41,12 @@ export function redactUrl(raw: string): string {
   return redact(`${u.origin}${pathname}${u.search ? '?<redacted>' : ''}${u.hash ? '#<redacted>' : ''}`);
 }
 
-/** The workbench URL that opens folder and loads the extension (and tests) in development mode. */
+/**
+ * The workbench URL that opens folder and, through the `payload` parameter,
+ * loads the extension (and tests) in development mode. VS Code honours that
+ * payload only up to 1.99-ish in built products such as code-server (1.139
+ * ignores it; see launchVsCodeInBrowser for the way that works in both).
+ */
 export function workbenchUrl(serverUrl: string, folder: string, dev: { extensionDevelopmentPath?: string; extensionTestsPath?: string }): string {
   const authority = new URL(serverUrl).host;
   const remote = (p: string): string => `vscode-remote://${authority}${p}`;
@@ -92,6 +97,8 @@ export interface LaunchOptions {
    * run's fresh extensions dir before the server starts (as a user installs them).
    */
   installExtensions?: string[];
+  /** VS Code version (see codeServer.ts RELEASES); requestedVsCodeVersion() by default. */
+  vscodeVersion?: string;
   /** Browser viewport; Playwright's 1280x720 by default. */
   viewport?: { width: number; height: number };
   /**
@@ -130,8 +137,8 @@ export interface VsCodeBrowserSession {
 export const AUTH_CONSENT_TEXT = "wants to sign in using Modbox";
 
 /** Installs .vsix files into extensionsDir the way `code-server --install-extension` does for a user. */
-export async function installVsix(vsixPaths: string[], extensionsDir: string, log: (line: string) => void): Promise<void> {
-  const bin = await ensureCodeServer();
+export async function installVsix(vsixPaths: string[], extensionsDir: string, log: (line: string) => void, vscodeVersion: string = requestedVsCodeVersion()): Promise<void> {
+  const bin = await ensureCodeServer(vscodeVersion);
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-install-'));
   try {
     const args = ['--user-data-dir', path.join(root, 'user-data'), '--extensions-dir', extensionsDir];
@@ -144,7 +151,7 @@ export async function installVsix(vsixPaths: string[], extensionsDir: string, lo
         env[k] = v;
       }
     }
-    Object.assign(env, { XDG_CONFIG_HOME: path.join(root, 'xdg-config'), XDG_DATA_HOME: path.join(root, 'xdg-data'), EXTENSIONS_GALLERY: '{}' });
+    Object.assign(env, codeServerNodeEnv(vscodeVersion), { XDG_CONFIG_HOME: path.join(root, 'xdg-config'), XDG_DATA_HOME: path.join(root, 'xdg-data'), EXTENSIONS_GALLERY: '{}' });
     await runCommand(bin, args, {
       env,
       timeoutMs: 120_000,
@@ -207,6 +214,7 @@ function formatLogArgs(args: unknown): string {
  */
 export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<VsCodeBrowserSession> {
   const log = opts.log ?? ((line: string) => console.log(line));
+  const vscodeVersion = opts.vscodeVersion ?? requestedVsCodeVersion();
   const ownFolder = opts.folder === undefined;
   const folder = opts.folder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-workspace-'));
   let codeServer: CodeServer | undefined;
@@ -234,9 +242,10 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
     if (opts.installExtensions && opts.installExtensions.length > 0) {
       extensionsRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-extensions-'));
       extensionsDir = extensionsRoot;
-      await installVsix(opts.installExtensions, extensionsDir, (line) => log(redact(line)));
+      await installVsix(opts.installExtensions, extensionsDir, (line) => log(redact(line)), vscodeVersion);
     }
     codeServer = await startCodeServer({
+      vscodeVersion,
       extensionsDir,
       port: opts.port,
       env: opts.env,
@@ -321,30 +330,42 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
 
     const trustedDomains = opts.trustedDomains ?? [];
     const trustedAuth = opts.trustedExtensionAuthAccess ?? [];
-    if (trustedDomains.length > 0 || trustedAuth.length > 0) {
+    const extensionDevelopmentPath = opts.extensionDevelopmentPath === null ? undefined : (opts.extensionDevelopmentPath ?? repoRoot);
+    // The extension under development and the tests entry go in the embedder's
+    // developmentOptions, which every tested VS Code reads. The URL's `payload`
+    // does the same only in unbuilt VS Code since 1.1xx (code-server 4.139.1
+    // ignores it), so it is no longer used here.
+    const authority = new URL(codeServer.url).host;
+    const remote = (p: string): { scheme: string; authority: string; path: string } => ({ scheme: 'vscode-remote', authority, path: p });
+    const developmentOptions = {
+      ...(extensionDevelopmentPath ? { extensions: [remote(extensionDevelopmentPath)] } : {}),
+      ...(opts.extensionTestsPath ? { extensionTestsPath: remote(opts.extensionTestsPath) } : {}),
+    };
+    if (trustedDomains.length > 0 || trustedAuth.length > 0 || Object.keys(developmentOptions).length > 0) {
       // VS Code web reads its embedder options (additionalTrustedDomains,
-      // productConfiguration) from this element's data-settings, which code-server
-      // fills. Rewriting the HTML response instead broke the workbench's WebSockets.
-      await page.addInitScript(({ domains, auth }: { domains: string[]; auth: string[] }) => {
+      // productConfiguration, developmentOptions) from this element's
+      // data-settings, which code-server fills. Rewriting the HTML response
+      // instead broke the workbench's WebSockets.
+      await page.addInitScript(({ domains, auth, dev }: { domains: string[]; auth: string[]; dev: Record<string, unknown> }) => {
         const original = Element.prototype.getAttribute;
         Element.prototype.getAttribute = function (this: Element, name: string): string | null {
           const value = original.call(this, name);
           if (value && name === 'data-settings' && this.id === 'vscode-workbench-web-configuration') {
-            const config = JSON.parse(value) as { additionalTrustedDomains?: string[]; productConfiguration?: { trustedExtensionAuthAccess?: string[] } };
+            const config = JSON.parse(value) as { additionalTrustedDomains?: string[]; productConfiguration?: { trustedExtensionAuthAccess?: string[] }; developmentOptions?: Record<string, unknown> };
             const product = config.productConfiguration ?? {};
             return JSON.stringify({
               ...config,
               additionalTrustedDomains: [...(config.additionalTrustedDomains ?? []), ...domains],
               productConfiguration: auth.length > 0 ? { ...product, trustedExtensionAuthAccess: [...(product.trustedExtensionAuthAccess ?? []), ...auth] } : product,
+              developmentOptions: { ...config.developmentOptions, ...dev },
             });
           }
           return value;
         };
-      }, { domains: trustedDomains, auth: trustedAuth });
+      }, { domains: trustedDomains, auth: trustedAuth, dev: developmentOptions });
     }
 
-    const extensionDevelopmentPath = opts.extensionDevelopmentPath === null ? undefined : (opts.extensionDevelopmentPath ?? repoRoot);
-    const url = workbenchUrl(codeServer.url, folder, { extensionDevelopmentPath, extensionTestsPath: opts.extensionTestsPath });
+    const url = workbenchUrl(codeServer.url, folder, {});
     log(`[browser] opening ${redactUrl(url)}`);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     if (opts.autoAllowAuthConsent) {
