@@ -18,7 +18,7 @@ const UI_TIMEOUT = 30_000;
 export interface JourneyContext {
   session: VsCodeBrowserSession;
   emulator: Emulator;
-  /** Where screenshots go (test-results/e2e). */
+  /** Where screenshots go (test-results/e2e-<VS Code version>). */
   shotsDir: string;
   log(line: string): void;
 }

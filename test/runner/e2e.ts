@@ -1,14 +1,15 @@
 // `npm run test:e2e`: the packaged extension (.vsix), installed into code-server
 // the way a user installs it, driven through a user's journey in headless
-// Chromium against the Modbox emulator on 127.0.0.2. Screenshots go to
-// test-results/e2e/; the last line is "e2e: N passed, N failed".
+// Chromium against the Modbox emulator on 127.0.0.2. VS Code 1.99.3 by default,
+// MODBOX_VSCODE_VERSION=1.139.1 for today's release. Screenshots and the log go
+// to test-results/e2e-<VS Code version>/; the last line is "e2e: N passed, N failed".
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
 import { journey } from '../e2e/journey';
-import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages } from './codeServer';
+import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
 import { repoRoot } from './paths';
 import { runCommand } from './spawn';
 import { launchVsCodeInBrowser } from './session';
@@ -19,7 +20,9 @@ const TIMEOUT_MS = Number(process.env.MODBOX_E2E_TIMEOUT_MS) || 5 * 60 * 1000;
 const EMULATOR_HOST = '127.0.0.2';
 const EXTENSION_ID = 'modbox.vscode-modbox';
 const OWN_CONSENT_TEXT = "The extension 'Modbox' wants to sign in using Modbox";
-const shotsDir = path.join(repoRoot, 'test-results', 'e2e');
+const vscodeVersion = requestedVsCodeVersion();
+// One folder per version, so that the run on one does not wipe the other's pictures.
+const shotsDir = path.join(repoRoot, 'test-results', `e2e-${vscodeVersion}`);
 const logFile = path.join(shotsDir, 'e2e.log');
 
 function say(line: string): void {
@@ -127,7 +130,8 @@ async function main(): Promise<number> {
   try {
     // Installs happen once per machine; they are not part of the journey's time budget.
     ensureDebianPackages(['chromium', ...CODE_SERVER_DEBIAN_PACKAGES]);
-    await ensureCodeServer();
+    await ensureCodeServer(vscodeVersion);
+    say(`in VS Code ${vscodeVersion} (code-server ${RELEASES[vscodeVersion].codeServer})`);
 
     let t = Date.now();
     const vsix = await packageVsix(tmp);
@@ -138,6 +142,7 @@ async function main(): Promise<number> {
     say(`Modbox emulator at ${emulator.url}`);
     t = Date.now();
     session = await launchVsCodeInBrowser({
+      vscodeVersion,
       settings: { 'modbox.apiUrl': emulator.url },
       extensionDevelopmentPath: null,
       installExtensions: [vsix, consumerVsix],

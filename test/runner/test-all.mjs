@@ -12,6 +12,7 @@ const COUNTS_RE = /^(unit|integration|e2e): (\d+) passed, (\d+) failed\s*$/;
 // eslint-disable-next-line no-control-regex
 const ANSI_RE = /\x1b\[[0-9;]*[A-Za-z]/g;
 const MINUTE = 60 * 1000;
+const VSCODE_VERSIONS = ['1.99.3', '1.139.1'];
 
 // Removes compiled .js (and .js.map) files in out/ whose .ts source no longer exists.
 function pruneStaleOutput() {
@@ -44,14 +45,17 @@ const steps = [
   { name: 'typecheck', cmd: node, args: ['node_modules/typescript/bin/tsc', '-p', '.'], timeoutMs: 10 * MINUTE, after: pruneStaleOutput },
   { name: 'build', cmd: node, args: ['esbuild.mjs'], timeoutMs: 5 * MINUTE },
   { name: 'unit', cmd: node, args: ['out/test/runner/unit.js'], timeoutMs: 15 * MINUTE, counts: true },
-  { name: 'integration', cmd: node, args: ['out/test/runner/integration.js'], timeoutMs: 30 * MINUTE, counts: true },
-  { name: 'e2e', cmd: node, args: ['out/test/runner/e2e.js'], timeoutMs: 30 * MINUTE, counts: true, optional: 'out/test/runner/e2e.js' },
+  // Both tested VS Codes (test/runner/codeServer.ts RELEASES): the oldest that
+  // engines.vscode allows, and today's release. A first run also installs each
+  // code-server (4.139.1 builds native modules for several minutes).
+  ...VSCODE_VERSIONS.map((v) => ({ name: `integration (${v})`, cmd: node, args: ['out/test/runner/integration.js'], env: { MODBOX_VSCODE_VERSION: v }, timeoutMs: 45 * MINUTE, counts: true })),
+  ...VSCODE_VERSIONS.map((v) => ({ name: `e2e (${v})`, cmd: node, args: ['out/test/runner/e2e.js'], env: { MODBOX_VSCODE_VERSION: v }, timeoutMs: 45 * MINUTE, counts: true, optional: 'out/test/runner/e2e.js' })),
 ];
 
 /** Runs one step with its output passed through; resolves with exit code and counts seen. */
 function runStep(step) {
   return new Promise((resolveStep) => {
-    const env = { ...process.env };
+    const env = { ...process.env, ...step.env };
     if (process.stdout.isTTY) {
       env.FORCE_COLOR = '1';
     }
@@ -103,7 +107,8 @@ for (const step of steps) {
     results.push({ name: step.name, result: 'absent' });
     continue;
   }
-  console.log(`\n===== ${step.name}: ${[step.cmd === node ? 'node' : step.cmd, ...step.args].join(' ')}`);
+  const envShown = Object.entries(step.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  console.log(`\n===== ${step.name}: ${[...envShown, step.cmd === node ? 'node' : step.cmd, ...step.args].join(' ')}`);
   const started = Date.now();
   const { code, counts } = await runStep(step);
   if (code === 0 && step.after) {
@@ -112,7 +117,7 @@ for (const step of steps) {
   const seconds = (Date.now() - started) / 1000;
   let ok = code === 0;
   if (ok && step.counts && !counts) {
-    console.error(`test-all: ${step.name} printed no "${step.name}: N passed, N failed" line`);
+    console.error(`test-all: ${step.name} printed no "${step.name.split(' ')[0]}: N passed, N failed" line`);
     ok = false;
   }
   if (ok && counts && counts.failed > 0) {
