@@ -125,13 +125,15 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
+  let deadline: Promise<'timeout'> = new Promise(() => undefined);
 
   try {
     // Installs happen once per machine; they are not part of the journey's time budget.
     ensureDebianPackages(['chromium', ...CODE_SERVER_DEBIAN_PACKAGES]);
     await ensureCodeServer(vscodeVersion);
     say(`in VS Code ${vscodeVersion} (code-server ${RELEASES[vscodeVersion].codeServer})`);
+    // The budget starts after the one-time install (4.139.1 builds native modules for minutes).
+    deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
 
     let t = Date.now();
     const vsix = await packageVsix(tmp);
