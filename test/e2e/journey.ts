@@ -63,9 +63,12 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
     {
       name: 'the Modbox view shows the signed-out welcome',
       async run() {
-        await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 90_000 });
-        await wb.activityBarItem('Modbox').click({ timeout: 60_000 });
-        await wb.welcome('Workspaces').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
+        // A cold start: VS Code 1.139 (chat panel and all) takes about twice as long as 1.99
+        // before the extension host runs and activation fills the welcome views.
+        const coldStart = { state: 'visible', timeout: 120_000 } as const;
+        await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 120_000 });
+        await wb.activityBarItem('Modbox').click({ timeout: 120_000 });
+        await wb.welcome('Workspaces').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(coldStart);
         await wb.welcome('API Tokens').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
         await shot('signed-out.png');
       },

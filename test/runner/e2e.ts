@@ -16,7 +16,8 @@ import { launchVsCodeInBrowser } from './session';
 import type { VsCodeBrowserSession } from './session';
 import { redact } from '../../src/log/redact';
 
-const TIMEOUT_MS = Number(process.env.MODBOX_E2E_TIMEOUT_MS) || 5 * 60 * 1000;
+// A guard against hangs (a run takes 2-4 min), with room for 1.139's slower start on a busy machine.
+const TIMEOUT_MS = Number(process.env.MODBOX_E2E_TIMEOUT_MS) || 10 * 60 * 1000;
 const EMULATOR_HOST = '127.0.0.2';
 const EXTENSION_ID = 'modbox.vscode-modbox';
 const OWN_CONSENT_TEXT = "The extension 'Modbox' wants to sign in using Modbox";

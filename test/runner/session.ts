@@ -43,9 +43,10 @@ export function redactUrl(raw: string): string {
 
 /**
  * The workbench URL that opens folder and, through the `payload` parameter,
- * loads the extension (and tests) in development mode. VS Code honours that
- * payload only up to 1.99-ish in built products such as code-server (1.139
- * ignores it; see launchVsCodeInBrowser for the way that works in both).
+ * loads the extension (and tests) in development mode. VS Code 1.99 honours
+ * that payload; 1.139 ignores it in built products such as code-server (see
+ * launchVsCodeInBrowser for the way that works in both), so this URL is for
+ * `npm start` on the default 1.99.3.
  */
 export function workbenchUrl(serverUrl: string, folder: string, dev: { extensionDevelopmentPath?: string; extensionTestsPath?: string }): string {
   const authority = new URL(serverUrl).host;
@@ -332,9 +333,9 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
     const trustedAuth = opts.trustedExtensionAuthAccess ?? [];
     const extensionDevelopmentPath = opts.extensionDevelopmentPath === null ? undefined : (opts.extensionDevelopmentPath ?? repoRoot);
     // The extension under development and the tests entry go in the embedder's
-    // developmentOptions, which every tested VS Code reads. The URL's `payload`
-    // does the same only in unbuilt VS Code since 1.1xx (code-server 4.139.1
-    // ignores it), so it is no longer used here.
+    // developmentOptions, which 1.99 and 1.139 both read. VS Code 1.139 reads the
+    // URL's `payload` dev entries only in unbuilt VS Code or with the smoke-test
+    // driver on (resolveExtensionHostDebugEnvironment), so code-server ignores them.
     const authority = new URL(codeServer.url).host;
     const remote = (p: string): { scheme: string; authority: string; path: string } => ({ scheme: 'vscode-remote', authority, path: p });
     const developmentOptions = {
