@@ -8,7 +8,7 @@ import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
-import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, VSCODE_VERSION } from './codeServer';
+import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeServer, ensureDebianPackages, VSCODE_VERSION } from './codeServer';
 import type { SuiteSummary } from './mochaRun';
 import { repoRoot } from './paths';
 import { scanForSecrets } from './secretScan';
@@ -50,8 +50,12 @@ async function runInDesktop(executable: string, testsEntry: string, env: Record<
 const transcript: string[] = [];
 
 async function runInCodeServer(testsEntry: string, env: Record<string, string>, settings: Record<string, unknown>, hold: (s: VsCodeBrowserSession) => void): Promise<Outcome> {
+  // What users run: code-server's password login in front of everything, /proxy/<port>/ included.
+  const auth = codeServerAuth('password');
+  console.log(`integration: code-server with --auth ${auth}`);
   const session = await launchVsCodeInBrowser({
-    env,
+    auth,
+    env: { ...env, MODBOX_CODE_SERVER_AUTH: auth },
     settings,
     trustedDomains: [env.MODBOX_EMULATOR_URL],
     trustedExtensionAuthAccess: ['modbox.vscode-modbox'],
