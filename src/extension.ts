@@ -44,11 +44,12 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     error: (message) => prompts.error(message),
     warn: (message, ...buttons) => prompts.warn(message, ...buttons),
   };
+  const pending = new PendingSignIns(clock, log);
   const signIn = new SignIn({
     log,
     clock,
     prompts: currentPrompts,
-    pending: new PendingSignIns(clock, log),
+    pending,
     memento: context.globalState,
     host: {
       uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
@@ -104,6 +105,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   };
 
   context.subscriptions.push(
+    // Sign-in first: cancelling it still logs to the channel.
+    pending,
+    signIn,
     channel,
     account,
     { dispose: () => void transport.close() },

@@ -24,6 +24,12 @@ export interface Relay {
   readonly url: string;
   /** Resolves once the server is closed (delivered, timed out or closed by hand). */
   readonly closed: Promise<void>;
+  /**
+   * Also accepts posts addressed to `externalUrl` (what `asExternalUri` made of
+   * `url`): a host's proxy, such as code-server's `/proxy/<port>/`, passes the
+   * browser's Host and Origin through.
+   */
+  allowExternalUrl(externalUrl: string): void;
   close(): Promise<void>;
 }
 
@@ -34,6 +40,11 @@ export const MAX_RELAY_BODY = 16 * 1024;
  * own fragment (where the tokens arrive, and which browsers never send to a
  * server) and posts it back. Any path is served, because proxies such as
  * code-server's `/proxy/<port>/` rewrite it.
+ *
+ * A post is obeyed only if its Host (and Origin, when the browser sends one)
+ * names the relay itself or the external address the browser was sent to, so
+ * a page on another site (or a DNS-rebinding one) cannot post to it. A refused
+ * post leaves the relay waiting for the real one.
  */
 export function startRelay(options: RelayOptions): Promise<Relay> {
   const { log } = options;
@@ -41,6 +52,9 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
   const host = options.host ?? '127.0.0.1';
   let delivered = false;
   let closing: Promise<void> | undefined;
+  // Filled once the port is known, and by allowExternalUrl.
+  const hosts = new Set<string>();
+  const origins = new Set<string>();
 
   const server = createServer((req, res) => {
     const method = req.method ?? '';
@@ -50,6 +64,11 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
     }
     if (method !== 'POST') {
       res.writeHead(405, { Allow: 'GET, POST', 'Content-Length': '0' }).end();
+      return;
+    }
+    if (!fromAllowedPage(req)) {
+      log.warn('The sign-in relay refused a post from another site.');
+      refuse(req, res, 403);
       return;
     }
     if (delivered) {
@@ -102,6 +121,32 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
   });
   server.on('clientError', (_err, socket) => socket.destroy());
 
+  function fromAllowedPage(req: IncomingMessage): boolean {
+    const host = req.headers.host?.toLowerCase();
+    if (!host || !hosts.has(host)) {
+      return false;
+    }
+    const origin = req.headers.origin;
+    return origin === undefined || origins.has(origin.toLowerCase());
+  }
+
+  function allow(raw: string): void {
+    let u: URL;
+    try {
+      u = new URL(raw);
+    } catch {
+      log.warn('The sign-in relay was given an external address it cannot parse.');
+      return;
+    }
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+      return;
+    }
+    const defaultPort = u.protocol === 'https:' ? '443' : '80';
+    hosts.add(u.host.toLowerCase());
+    hosts.add(`${u.hostname}:${u.port || defaultPort}`.toLowerCase());
+    origins.add(u.origin.toLowerCase());
+  }
+
   function servePage(res: ServerResponse): void {
     const nonce = randomBytes(16).toString('base64');
     const body = relayPage(nonce);
@@ -150,6 +195,8 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
       server.off('error', reject);
       server.on('error', (err) => log.error(`The sign-in relay failed: ${err.message}`));
       const port = (server.address() as AddressInfo).port;
+      allow(`http://127.0.0.1:${port}/`);
+      allow(`http://localhost:${port}/`);
       timer = clock.setTimeout(() => {
         if (!delivered) {
           log.info('The sign-in relay timed out.');
@@ -157,7 +204,7 @@ export function startRelay(options: RelayOptions): Promise<Relay> {
         void close();
       }, options.timeoutMs);
       log.debug(`The sign-in relay listens on 127.0.0.1:${port}.`);
-      resolve({ port, url: `http://127.0.0.1:${port}/`, closed, close });
+      resolve({ port, url: `http://127.0.0.1:${port}/`, closed, close, allowExternalUrl: allow });
     });
   });
 }
@@ -193,9 +240,19 @@ body { font-family: system-ui, sans-serif; max-width: 36em; margin: 4em auto; pa
     headers: { 'Content-Type': 'text/plain;charset=UTF-8' },
     body: body,
     cache: 'no-store',
-    credentials: 'omit',
+    // Same origin as this page: a host that guards /proxy/<port>/ with its own
+    // login (code-server's password, a remote's session cookie) needs its cookie.
+    credentials: 'same-origin',
     referrerPolicy: 'no-referrer'
   }).then(function (res) {
+    if (res.status === 410) {
+      msg.textContent = 'This sign-in has already reached VS Code. You can close this tab.';
+      return;
+    }
+    if (res.status === 400) {
+      msg.textContent = 'VS Code did not accept this sign-in: it belongs to another attempt or is incomplete. Return to VS Code and sign in again.';
+      return;
+    }
     if (res.status !== 204) { throw new Error('status ' + res.status); }
     // The tokens should not linger in the address bar or history.
     history.replaceState(null, '', location.pathname);

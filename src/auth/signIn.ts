@@ -6,7 +6,7 @@ import type { Backend } from './accountService';
 import { parseCallback } from './callback';
 import { Emitter } from './emitter';
 import { chooseFlows, type FlowKind } from './flows';
-import { startRelay } from './loopbackRelay';
+import { startRelay, type Relay } from './loopbackRelay';
 import type { CompleteOutcome, PendingSignIns } from './pendingSignIn';
 import { sessionFromApiToken, sessionFromTokens, type SsoProvider, type StoredSession } from './session';
 import type { MethodItem, SignInMethod, SignInPrompts } from './signInUi';
@@ -50,7 +50,16 @@ export class SignIn {
   /** What became of each callback that reached us; for the log and for tests. */
   readonly onDidHandleCallback = this.callbackEmitter.event;
 
+  /** The relay of the sign-in in progress, closed on dispose. */
+  private relay: Relay | undefined;
+
   constructor(private readonly deps: SignInDeps) {}
+
+  /** On deactivate: no relay outlives the extension, and no listener is kept. */
+  dispose(): void {
+    void this.relay?.close();
+    this.callbackEmitter.dispose();
+  }
 
   /** Resolves undefined when the user cancels; throws with a message fit for the user otherwise. */
   async run(backend: Backend, options: SignInOptions = {}): Promise<StoredSession | undefined> {
@@ -145,7 +154,7 @@ export class SignIn {
       preferred,
     })[0];
     const attempt = this.deps.pending.begin(provider, SIGN_IN_TIMEOUT_MS);
-    let relay: { url: string; close(): void } | undefined;
+    let relay: Relay | undefined;
     try {
       let target: vscode.Uri;
       if (flow === 'loopbackRelay') {
@@ -153,13 +162,16 @@ export class SignIn {
           host: '127.0.0.1',
           log,
           timeoutMs: SIGN_IN_TIMEOUT_MS,
-          onParams: (raw) => void this.accept(raw, 'relay'),
+          // A stray or stale post is refused and the relay keeps waiting for the real one.
+          onParams: (raw) => this.accept(raw, 'relay') === 'accepted',
         });
+        this.relay = relay;
         target = vscode.Uri.parse(relay.url);
       } else {
         target = vscode.Uri.parse(`${host.uriScheme}://${EXTENSION_AUTHORITY}${CALLBACK_PATH}`);
       }
       const redirectUri = (await host.asExternalUri(target)).toString(true);
+      relay?.allowExternalUrl(redirectUri);
       const signInUrl = ssoUrl(backend.apiUrl, provider, redirectUri, attempt.state);
       log.info(`Starting ${PROVIDER_NAMES[provider]} sign-in (${flow}).`);
 
@@ -186,7 +198,12 @@ export class SignIn {
       }
       throw err;
     } finally {
-      relay?.close();
+      if (relay) {
+        void relay.close();
+        if (this.relay === relay) {
+          this.relay = undefined;
+        }
+      }
     }
   }
 

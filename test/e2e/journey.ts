@@ -95,6 +95,8 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
         await consent.getByText('Sign in to Modbox with GitHub').first().waitFor(visible);
         await consent.getByText(ACCOUNT).first().waitFor(visible);
         await consent.locator('#continue').click();
+        // The relay page (behind code-server's login, through /proxy/<port>/) reached VS Code.
+        await consent.getByText('You can close this tab and return to VS Code.').waitFor(visible);
 
         for (const name of SEEDED_WORKSPACES) {
           await wb.row('Workspaces', name).waitFor(visible);

@@ -5,6 +5,7 @@
 // use and started per run with fresh directories. See
 // shared/real-vscode-testing.md for why it is installed this way.
 import { ChildProcess, spawn, spawnSync } from 'child_process';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -263,6 +264,20 @@ export interface CodeServerOptions {
   log?: (line: string) => void;
   /** VS Code version (one of RELEASES); requestedVsCodeVersion() when omitted. */
   vscodeVersion?: string;
+  /**
+   * 'password' is code-server's default and what users run: a login page and a
+   * session cookie guard every path, /proxy/<port>/ included. The password is
+   * random per run and written to the run's config file. 'none' by default.
+   */
+  auth?: CodeServerAuth;
+}
+
+export type CodeServerAuth = 'none' | 'password';
+
+/** MODBOX_CODE_SERVER_AUTH=none|password overrides a runner's default. */
+export function codeServerAuth(fallback: CodeServerAuth): CodeServerAuth {
+  const v = process.env.MODBOX_CODE_SERVER_AUTH;
+  return v === 'none' || v === 'password' ? v : fallback;
 }
 
 export interface CodeServer {
@@ -272,6 +287,9 @@ export interface CodeServer {
   port: number;
   userDataDir: string;
   extensionsDir: string;
+  auth: CodeServerAuth;
+  /** The login password when auth is 'password'. */
+  password?: string;
   /** Resolves when the server process exits. */
   exited: Promise<void>;
   /** Stops the server and everything it started (extension hosts), removes temp dirs. */
@@ -313,7 +331,9 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
   fs.mkdirSync(extensionsDir, { recursive: true });
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), `${JSON.stringify({ ...BASE_SETTINGS, ...opts.settings }, null, 2)}\n`);
   const configFile = path.join(root, 'config.yaml');
-  fs.writeFileSync(configFile, 'auth: none\ncert: false\n');
+  const auth = opts.auth ?? 'none';
+  const password = auth === 'password' ? randomBytes(18).toString('base64url') : undefined;
+  fs.writeFileSync(configFile, `auth: ${auth}\n${password ? `password: ${password}\n` : ''}cert: false\n`, { mode: 0o600 });
 
   const recent: string[] = [];
   const onLine = (line: string): void => {
@@ -330,7 +350,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const port = opts.port || (await freePort('127.0.0.1'));
     const child = spawn(bin, [
       '--config', configFile,
-      '--auth', 'none',
+      '--auth', auth,
       '--bind-addr', `127.0.0.1:${port}`,
       '--disable-telemetry',
       '--disable-update-check',
@@ -370,7 +390,7 @@ export async function startCodeServer(opts: CodeServerOptions = {}): Promise<Cod
     const url = `http://127.0.0.1:${port}`;
     try {
       await waitForHttp(`${url}/healthz`, 60_000, () => exitReason);
-      return { url, vscodeVersion, port, userDataDir, extensionsDir, exited, stop };
+      return { url, vscodeVersion, port, userDataDir, extensionsDir, auth, password, exited, stop };
     } catch (e) {
       const addrInUse = recent.some((l) => l.includes('EADDRINUSE'));
       if (!addrInUse || opts.port || attempt >= 3) {

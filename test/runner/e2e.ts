@@ -9,7 +9,7 @@ import * as path from 'path';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
 import { journey } from '../e2e/journey';
-import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
+import { CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
 import { repoRoot } from './paths';
 import { runCommand } from './spawn';
 import { launchVsCodeInBrowser } from './session';
@@ -144,8 +144,11 @@ async function main(): Promise<number> {
     emulator = await startEmulator({ host: EMULATOR_HOST, port: 0, autoConsent: null, log: (line) => harnessLog(`[emulator] ${line}`) });
     say(`Modbox emulator at ${emulator.url}`);
     t = Date.now();
+    // What users run: code-server's password login, typed into its login page.
+    const auth = codeServerAuth('password');
     session = await launchVsCodeInBrowser({
       vscodeVersion,
+      auth,
       settings: { 'modbox.apiUrl': emulator.url },
       extensionDevelopmentPath: null,
       installExtensions: [vsix, consumerVsix],
@@ -153,7 +156,7 @@ async function main(): Promise<number> {
       log: harnessLog,
     });
     const installed = fs.readdirSync(session.codeServer.extensionsDir).filter((d) => d.startsWith(`${EXTENSION_ID}-`));
-    say(`installed ${installed.join(', ') || 'nothing'} from the .vsix; code-server at ${session.codeServer.url} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
+    say(`installed ${installed.join(', ') || 'nothing'} from the .vsix; code-server at ${session.codeServer.url} with --auth ${auth} (${((Date.now() - t) / 1000).toFixed(1)} s)`);
     if (installed.length !== 1) {
       failed++;
       say(`FAILED the packaged extension is installed: found ${installed.length} copies of ${EXTENSION_ID}`);

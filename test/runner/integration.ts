@@ -9,7 +9,7 @@ import * as path from 'path';
 import { runTests } from '@vscode/test-electron';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
-import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
+import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
 import type { SuiteSummary } from './mochaRun';
 import { repoRoot } from './paths';
 import { scanForSecrets } from './secretScan';
@@ -51,9 +51,13 @@ async function runInDesktop(executable: string, testsEntry: string, env: Record<
 const transcript: string[] = [];
 
 async function runInCodeServer(vscodeVersion: string, testsEntry: string, env: Record<string, string>, settings: Record<string, unknown>, hold: (s: VsCodeBrowserSession) => void): Promise<Outcome> {
+  // What users run: code-server's password login in front of everything, /proxy/<port>/ included.
+  const auth = codeServerAuth('password');
+  console.log(`integration: code-server with --auth ${auth}`);
   const session = await launchVsCodeInBrowser({
     vscodeVersion,
-    env,
+    auth,
+    env: { ...env, MODBOX_CODE_SERVER_AUTH: auth },
     settings,
     trustedDomains: [env.MODBOX_EMULATOR_URL],
     trustedExtensionAuthAccess: ['modbox.vscode-modbox'],

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { format } from 'util';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { CodeServer, codeServerNodeEnv, ensureCodeServer, requestedVsCodeVersion, startCodeServer } from './codeServer';
+import { CodeServer, CodeServerAuth, codeServerNodeEnv, ensureCodeServer, requestedVsCodeVersion, startCodeServer } from './codeServer';
 import { repoRoot } from './paths';
 import { runCommand } from './spawn';
 import { redact } from '../../src/log/redact';
@@ -100,6 +100,11 @@ export interface LaunchOptions {
   installExtensions?: string[];
   /** VS Code version (see codeServer.ts RELEASES); requestedVsCodeVersion() by default. */
   vscodeVersion?: string;
+  /**
+   * code-server's auth. With 'password' the browser first lands on code-server's
+   * login page and the password is typed into it, as a user does. 'none' by default.
+   */
+  auth?: CodeServerAuth;
   /** Browser viewport; Playwright's 1280x720 by default. */
   viewport?: { width: number; height: number };
   /**
@@ -201,6 +206,25 @@ function watchAuthConsent(page: Page, log: (line: string) => void): { stop(): vo
   };
 }
 
+/**
+ * Types the password into code-server's login page (where an unauthenticated
+ * visit lands) and submits it; code-server then redirects to the address first
+ * asked for, query included.
+ */
+async function logIn(page: Page, password: string, log: (line: string) => void): Promise<void> {
+  if (!new URL(page.url()).pathname.endsWith('/login')) {
+    throw new Error(`code-server runs with --auth password but did not ask to log in (at ${redactUrl(page.url())})`);
+  }
+  const box = page.locator('.login-form input[name="password"]');
+  await box.waitFor({ state: 'visible', timeout: 30_000 });
+  await box.pressSequentially(password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.endsWith('/login'), { waitUntil: 'commit', timeout: 60_000 }),
+    page.locator('.login-form input[type="submit"]').click(),
+  ]);
+  log(`[browser] logged in to code-server with its password; now at ${redactUrl(page.url())}`);
+}
+
 // The workbench passes console-style arguments (a format string first).
 function formatLogArgs(args: unknown): string {
   const list: unknown[] = Array.isArray(args) ? args : [args];
@@ -252,6 +276,7 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
       env: opts.env,
       settings: opts.settings,
       log: (line) => log(`[code-server] ${redact(line)}`),
+      auth: opts.auth,
     });
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
     browser.on('disconnected', () => log('[browser] disconnected'));
@@ -369,6 +394,9 @@ export async function launchVsCodeInBrowser(opts: LaunchOptions = {}): Promise<V
     const url = workbenchUrl(codeServer.url, folder, {});
     log(`[browser] opening ${redactUrl(url)}`);
     await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    if (codeServer.password !== undefined) {
+      await logIn(page, codeServer.password, log);
+    }
     if (opts.autoAllowAuthConsent) {
       consent = watchAuthConsent(page, log);
     }

@@ -75,6 +75,74 @@ describe('sign-in with Modbox (real VS Code, emulator, headless browser)', funct
     });
   }
 
+  it('the relay refuses stray, stale and cross-site posts and still takes the real callback', async () => {
+    await configure({ autoConsent: 'off' }); // the browser waits on the consent page
+    let linkText = '';
+    prompts.offers = [
+      'Copy Sign-in Link',
+      async () => {
+        linkText = await vscode.env.clipboard.readText();
+        return undefined;
+      },
+    ];
+    const signingIn = h.account.signIn({ method: 'github', flow: 'loopbackRelay' });
+    await withTimeout(
+      (async () => {
+        while (!linkText) {
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      })(),
+      10_000,
+      'the sign-in link',
+    );
+    const link = new URL(linkText);
+    const redirectUri = link.searchParams.get('redirect_uri') ?? '';
+    const state = link.searchParams.get('state') ?? '';
+    const external = new URL(redirectUri);
+    // code-server forwards the relay as /proxy/<port>/; desktop VS Code uses it as is.
+    const relayPort = /\/proxy\/(\d+)\/?$/.exec(external.pathname)?.[1] ?? external.port;
+    const relay = `http://127.0.0.1:${relayPort}/`;
+    const postTo = (url: string, body: string, headers: Record<string, string> = {}): Promise<number> =>
+      fetch(url, { method: 'POST', body, headers: { 'Content-Type': 'text/plain', ...headers }, redirect: 'manual', signal: AbortSignal.timeout(10_000) })
+        .then((r) => r.status);
+
+    if (process.env.MODBOX_CODE_SERVER_AUTH === 'password') {
+      // Without code-server's login cookie its proxy sends the post to the login page: the relay page must send it.
+      const res = await fetch(redirectUri, { method: 'POST', body: 'x', redirect: 'manual', signal: AbortSignal.timeout(10_000) });
+      assert.strictEqual(res.status, 302);
+      assert.match(res.headers.get('location') ?? '', /login/);
+    }
+    const forged = (await control('POST', '/session', { email: 'mallory@example.com' })) as Record<string, string>;
+    const forgedFragment = `#access_token=${forged.access_token}&refresh_token=${forged.refresh_token}&expires_in=300&token_type=Bearer`;
+    for (const [body, expected] of [
+      ['not a callback', 'invalid'],
+      [`${forgedFragment}&state=${randomBytes(32).toString('base64url')}`, 'ignored-bad-state'],
+      [forgedFragment, 'ignored-bad-state'],
+    ] as const) {
+      const outcome = nextCallback(h);
+      assert.strictEqual(await postTo(relay, body), 400, body.slice(0, 30));
+      assert.strictEqual(await outcome, expected);
+    }
+    // A page on another site: refused before the extension sees it, even with the right state.
+    assert.strictEqual(await postTo(relay, `${forgedFragment}&state=${state}`, { Origin: 'https://evil.example' }), 403);
+    assert.strictEqual(h.account.session, undefined);
+
+    // The real callback, as the consent page would send the browser to it.
+    const consent = await fetch(`${emulatorUrl()}/auth/sso/github/consent`, {
+      method: 'POST',
+      body: new URLSearchParams({ redirect_uri: redirectUri, state, decision: 'approve' }),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(10_000),
+    });
+    const location = consent.headers.get('location') ?? '';
+    assert.ok(location.startsWith(redirectUri) && location.includes('#'), 'the consent page did not redirect to the relay');
+    assert.strictEqual(await postTo(relay, location.slice(location.indexOf('#')), { Origin: external.origin }), 204);
+    const session = await signingIn;
+    assert.strictEqual(session?.account.label, 'ada@example.com');
+    // Delivered once: the relay is gone.
+    await assert.rejects(postTo(relay, 'x'));
+  });
+
   it('finishes from a pasted address when the browser cannot come back, and ignores a replay of it', async () => {
     // The headless browser stays on the consent page; the user finishes in
     // "another browser" from the copied link and pastes where it ended.

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import { MAX_RELAY_BODY, startRelay, type Relay } from '../../../src/auth/loopbackRelay';
 import { FakeClock } from '../fakeClock';
@@ -13,6 +14,24 @@ function portIsFree(port: number): Promise<boolean> {
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
+
+/** A POST with headers fetch() will not let us set (Host). */
+function post(port: number, body: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/', headers: { 'Content-Type': 'text/plain', ...headers } },
+      (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** What code-server's /proxy/<port>/ forwards: the browser's own Host and Origin. */
+const CODE_SERVER = { host: '127.0.0.1:8080', origin: 'http://127.0.0.1:8080' };
 
 describe('auth/loopbackRelay startRelay', function () {
   this.timeout(10_000);
@@ -104,6 +123,74 @@ describe('auth/loopbackRelay startRelay', function () {
     assert.equal((await fetch(r.url, { method: 'POST', body: 'garbage' })).status, 400);
     assert.equal((await fetch(r.url, { method: 'POST', body: FRAGMENT })).status, 204);
     assert.deepEqual(received, ['garbage', FRAGMENT]);
+  });
+
+  it('a refused payload (unparseable, wrong state) answers 400 and leaves the relay open until the real one', async () => {
+    const r = await start((raw) => {
+      received.push(raw);
+      return raw === FRAGMENT;
+    });
+    for (const body of ['not a callback', '#access_token=eyJ.eyJ.sig&state=someone-elses', '']) {
+      assert.equal((await fetch(r.url, { method: 'POST', body })).status, 400);
+    }
+    // Still listening: the page can be loaded and the real callback delivered.
+    assert.equal((await fetch(r.url)).status, 200);
+    assert.equal((await fetch(r.url, { method: 'POST', body: FRAGMENT })).status, 204);
+    await r.closed;
+    assert.deepEqual(received.at(-1), FRAGMENT);
+  });
+
+  it('a refused payload does not stop the timeout: the relay still closes when the sign-in times out', async () => {
+    const r = await start(() => false);
+    assert.equal((await fetch(r.url, { method: 'POST', body: 'garbage' })).status, 400);
+    await clock.advance(60_000);
+    await r.closed;
+    assert.equal(await portIsFree(r.port), true);
+  });
+
+  it("refuses (403) a post whose Host is not the relay's or the external address's, and keeps waiting", async () => {
+    const r = await start();
+    r.allowExternalUrl(`http://${CODE_SERVER.host}/proxy/${r.port}/`);
+    for (const host of ['evil.example', `evil.example:${r.port}`, '127.0.0.1:8081', `127.0.0.2:${r.port}`]) {
+      assert.equal(await post(r.port, FRAGMENT, { Host: host }), 403, host);
+    }
+    assert.deepEqual(received, []);
+    assert.equal(await post(r.port, FRAGMENT, { Host: CODE_SERVER.host, Origin: CODE_SERVER.origin }), 204);
+    assert.deepEqual(received, [FRAGMENT]);
+  });
+
+  it('accepts its own Host (127.0.0.1 or localhost and its port) with no Origin or its own', async () => {
+    const r = await start(() => false);
+    assert.equal(await post(r.port, 'x', { Host: `127.0.0.1:${r.port}` }), 400);
+    assert.equal(await post(r.port, 'x', { Host: `localhost:${r.port}`, Origin: `http://localhost:${r.port}` }), 400);
+    assert.equal(await post(r.port, 'x', { Host: `127.0.0.1:${r.port}`, Origin: `http://127.0.0.1:${r.port}` }), 400);
+  });
+
+  it('refuses (403) a post whose Origin is another site, even with a right Host, and keeps waiting', async () => {
+    const r = await start();
+    r.allowExternalUrl(`https://ide.example.com/proxy/${r.port}/`);
+    for (const origin of ['https://evil.example', 'null', 'http://ide.example.com', `http://127.0.0.1:${r.port + 1}`]) {
+      assert.equal(await post(r.port, FRAGMENT, { Host: 'ide.example.com', Origin: origin }), 403, origin);
+      assert.equal(await post(r.port, FRAGMENT, { Host: `127.0.0.1:${r.port}`, Origin: origin }), 403, origin);
+    }
+    assert.deepEqual(received, []);
+    // The host's default port may or may not be written out.
+    assert.equal(await post(r.port, FRAGMENT, { Host: 'ide.example.com:443', Origin: 'https://ide.example.com' }), 204);
+    assert.deepEqual(received, [FRAGMENT]);
+  });
+
+  it('refuses a post from a browser page on another site (cross-origin fetch sends its Origin)', async () => {
+    const r = await start();
+    // What a page at https://evil.example sends with fetch(..., {mode: 'no-cors'}).
+    assert.equal((await fetch(r.url, { method: 'POST', body: FRAGMENT, headers: { Origin: 'https://evil.example' } })).status, 403);
+    assert.deepEqual(received, []);
+  });
+
+  it('the page posts with the login cookie of the host (same-origin credentials), never omits it', async () => {
+    const r = await start();
+    const html = await (await fetch(r.url)).text();
+    assert.match(html, /credentials: 'same-origin'/);
+    assert.doesNotMatch(html, /credentials: 'omit'/);
   });
 
   it('refuses oversized bodies and other methods without calling the handler', async () => {
