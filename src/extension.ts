@@ -15,7 +15,8 @@ import { createLogger } from './log/outputChannelLogger';
 import { systemClock } from './util/clock';
 
 // Replaced by esbuild: false in the release build, so the hooks below are
-// dead code there and removed; true in development builds and under tsc.
+// dead code there and removed; true in development builds. Left undefined by
+// tsc (out/, which VS Code never loads as the extension).
 declare const MODBOX_TEST_HOOKS_BUILD: boolean | undefined;
 
 /**
