@@ -5,6 +5,11 @@ import * as esbuild from 'esbuild';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// The integration tests' hooks expose secrets: the release build leaves them
+// out entirely. `--test-hooks` keeps them in a minified build, for the bench.
+const testHooks = !production || process.argv.includes('--test-hooks');
+// `--outdir=DIR` builds elsewhere (the bundle test), leaving dist/ alone.
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 
 const options = {
   entryPoints: {
@@ -15,8 +20,9 @@ const options = {
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  outdir: 'dist',
+  outdir,
   external: ['vscode'],
+  define: { MODBOX_TEST_HOOKS_BUILD: String(testHooks) },
   minify: production,
   sourcemap: production ? 'external' : 'linked',
   sourcesContent: false,

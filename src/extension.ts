@@ -14,7 +14,17 @@ import { createActiveWorkspace, registerViewCommands } from './commands/index';
 import { createLogger } from './log/outputChannelLogger';
 import { systemClock } from './util/clock';
 
-/** Handles for the integration tests; returned only when MODBOX_TEST_HOOKS=1. */
+// Replaced by esbuild: false in the release build, so the hooks below are
+// dead code there and removed; true in development builds. Left undefined by
+// tsc (out/, which VS Code never loads as the extension).
+declare const MODBOX_TEST_HOOKS_BUILD: boolean | undefined;
+
+/**
+ * Handles for the integration tests. They give access to secrets, so another
+ * extension must never get them: they exist only in non-release builds, and
+ * only when VS Code runs the extension's tests (or the test runner asks for
+ * them with MODBOX_TEST_HOOKS=1 where it loads the extension as installed).
+ */
 export interface TestHooks {
   account: AccountService;
   signIn: SignIn;
@@ -137,8 +147,10 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
 
   account.load().then(updateContext, (err: unknown) => log.error(`Could not load the Modbox session: ${String(err)}`));
 
-  if (process.env.MODBOX_TEST_HOOKS === '1') {
-    return { account, signIn, secrets: context.secrets, setPrompts: (p) => (prompts = p ?? vscodePrompts) };
+  if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
+    if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
+      return { account, signIn, secrets: context.secrets, setPrompts: (p) => (prompts = p ?? vscodePrompts) };
+    }
   }
   return undefined;
 }

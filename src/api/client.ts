@@ -2,6 +2,7 @@
  * The Modbox API, one method per call the extension makes. Credentials come
  * from a CredentialSource; on a 401 the source may supply a fresh token once.
  */
+import { isApiToken } from '../util/secretShapes';
 import { API_TOKEN_CANNOT_MANAGE_TOKENS, isModboxError, ModboxError } from './errors';
 import type { HttpClient, JsonResponse, RequestOptions } from './http';
 import { parseApiTokens, parseCreatedApiToken, parseSandboxes, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
@@ -112,7 +113,7 @@ export class ModboxClient {
   /** Checks an API token a user pasted, returning the workspaces it can see. */
   async validateApiToken(token: string, signal?: AbortSignal): Promise<Workspace[]> {
     const value = token.trim();
-    if (!/^mbx_[\x21-\x7e]{4,}$/.test(value)) {
+    if (!isApiToken(value)) {
       throw new ModboxError('validation', "That doesn't look like a Modbox API token. API tokens start with mbx_.");
     }
     try {

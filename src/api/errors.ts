@@ -1,4 +1,5 @@
 import { redact } from '../log/redact';
+import type { UnusableProxy } from './proxy';
 
 export type ModboxErrorKind =
   | 'offline' | 'dns' | 'timeout' | 'tls' | 'proxy'
@@ -165,6 +166,19 @@ export function proxyError(proxyHost: string, init: ModboxErrorInit = {}): Modbo
   return new ModboxError('proxy',
     `Can't connect through the proxy ${proxyHost}${init.status ? ` (HTTP ${init.status})` : ''}. ` +
     'Check the http.proxy setting and the HTTPS_PROXY and NO_PROXY environment variables.', init);
+}
+
+/** A configured proxy the transport can't use: the request fails rather than going direct. */
+export function unusableProxyError(proxy: UnusableProxy, host: string): ModboxError {
+  const where = proxy.source === 'http.proxy' ? 'The http.proxy setting' : `The ${proxy.source} environment variable`;
+  const problem = proxy.reason === 'socks'
+    ? "names a SOCKS proxy, which the Modbox extension doesn't support"
+    : proxy.reason === 'scheme'
+      ? `names a proxy with the scheme ${proxy.scheme ?? '(unknown)'}, which the Modbox extension doesn't support`
+      : "is not a proxy address the Modbox extension can read";
+  return new ModboxError('proxy',
+    `${where} ${problem}, so nothing was sent. Use an HTTP proxy there (http://host:port), ` +
+    `or add ${host} to the http.noProxy setting to connect without a proxy.`);
 }
 
 const MAX_DETAIL = 300;

@@ -4,6 +4,7 @@
  * dropped, list items of the wrong shape are skipped, strings are cleaned and
  * bounded. Nesting is fixed by the shapes read, so depth is bounded too.
  */
+import { isApiToken, isCredential } from '../util/secretShapes';
 import { ModboxError } from './errors';
 import type { ApiToken, CreatedApiToken, Member, Sandbox, TokenSet, Workspace, WorkspaceDetail } from './types';
 
@@ -12,13 +13,10 @@ type Json = Record<string, unknown>;
 // Far above any real account (a user with 5,000 tokens must see and revoke
 // every one); only a pathological response is cut. Bodies are capped at 5 MB anyway.
 export const MAX_LIST_ITEMS = 20_000;
-const MAX_CREDENTIAL_LENGTH = 16_384;
 // eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 // eslint-disable-next-line no-control-regex -- detecting control characters is the point
 const HAS_CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
-// Credentials go into an Authorization header: printable ASCII only.
-const CREDENTIAL_RE = /^[\x21-\x7e]+$/;
 
 function unusable(what: string): ModboxError {
   return new ModboxError('badResponse', `Modbox sent a response the extension can't use (${what}).`);
@@ -68,7 +66,8 @@ function timestamp(value: unknown): string | undefined {
 }
 
 function credential(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length <= MAX_CREDENTIAL_LENGTH && CREDENTIAL_RE.test(value) ? value : undefined;
+  // Credentials go into an Authorization header: printable ASCII only.
+  return isCredential(value) ? value : undefined;
 }
 
 /** A bare array, or the first array found under one of the wrapper keys. */
@@ -190,7 +189,7 @@ export function parseCreatedApiToken(json: unknown): CreatedApiToken {
   const outer = asObject(json);
   const inner = outer && (asObject(field(outer, 'api_token', 'apiToken', 'data')) ?? outer);
   const token = inner && credential(field(inner, 'token'));
-  if (!inner || !token || !token.startsWith('mbx_') || token.length < 12) {
+  if (!inner || !token || !isApiToken(token)) {
     throw unusable('no new API token');
   }
   const id = identifier(field(inner, 'id'));

@@ -9,6 +9,10 @@
  * subdomains), `host:port`, IP literals. Loopback targets (localhost,
  * 127.0.0.0/8, ::1) always go direct: a local Modbox or emulator must never be
  * sent to a corporate proxy, which could not reach it anyway.
+ *
+ * A proxy the transport cannot use (SOCKS, another scheme, an unreadable
+ * address) is reported, never skipped: a user who asked for a proxy must not
+ * find requests going direct.
  */
 export interface ProxySettings {
   httpProxySetting?: string;
@@ -20,12 +24,24 @@ export interface ProxySettings {
 export interface ProxyDecision {
   proxyUrl?: string;
   strictSSL: boolean;
+  /** Set when the configured proxy cannot be used: the request must fail, not go direct. */
+  unusable?: UnusableProxy;
+}
+
+export interface UnusableProxy {
+  /** Where the proxy came from, as the user would look for it: `http.proxy` or the variable's name (HTTPS_PROXY, https_proxy...). */
+  source: string;
+  /** `socks` for any SOCKS scheme, `scheme` for another unsupported one, `invalid` when it is no URL. */
+  reason: 'socks' | 'scheme' | 'invalid';
+  /** The unsupported scheme (`socks5:`, `ftp:`), never the rest of the URL (it may hold credentials). */
+  scheme?: string;
 }
 
 export function isLoopbackHost(hostname: string): boolean {
   // A trailing dot is the same host (`localhost.`).
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/(?<=[a-z0-9])\.$/, '');
-  if (host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '0:0:0:0:0:0:0:1') {
+  // Only the literal name: `*.localhost` may resolve anywhere (RFC 6761 asks resolvers, not all obey).
+  if (host === 'localhost' || host === '::1' || host === '0:0:0:0:0:0:0:1') {
     return true;
   }
   // WHATWG URLs write ::ffff:127.0.0.1 as ::ffff:7f00:1.
@@ -37,9 +53,15 @@ export function isLoopbackHost(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4) && v4.split('.').every((p) => Number(p) <= 255);
 }
 
+/** The variable's value and the name it was found under (lower case wins, like curl). */
+function envEntry(env: Record<string, string | undefined>, name: string): { name: string; value: string } | undefined {
+  const found = env[name.toLowerCase()] !== undefined ? name.toLowerCase() : name.toUpperCase();
+  const value = env[found];
+  return value && value.trim() ? { name: found, value: value.trim() } : undefined;
+}
+
 function envValue(env: Record<string, string | undefined>, name: string): string | undefined {
-  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()];
-  return value && value.trim() ? value.trim() : undefined;
+  return envEntry(env, name)?.value;
 }
 
 function defaultPort(protocol: string): string {
@@ -81,14 +103,22 @@ function splitList(value: string | undefined): string[] {
 }
 
 /** A proxy URL as typed by users: `host:port` means http://host:port. */
-function normalizeProxyUrl(raw: string): string | undefined {
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`;
-  try {
-    const url = new URL(withScheme);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
+function normalizeProxyUrl(raw: string): { url: string } | { reason: UnusableProxy['reason']; scheme?: string } {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1].toLowerCase();
+  if (scheme?.startsWith('socks')) {
+    // undici 6 has no SOCKS client.
+    return { reason: 'socks', scheme: `${scheme}:` };
   }
+  let url: URL;
+  try {
+    url = new URL(scheme ? raw : `http://${raw}`);
+  } catch {
+    return { reason: 'invalid' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return { reason: 'scheme', scheme: url.protocol };
+  }
+  return url.hostname ? { url: url.href } : { reason: 'invalid' };
 }
 
 export function resolveProxy(targetUrl: string | URL, settings: ProxySettings): ProxyDecision {
@@ -103,9 +133,15 @@ export function resolveProxy(targetUrl: string | URL, settings: ProxySettings): 
   }
   const setting = settings.httpProxySetting?.trim();
   const fromEnv = target.protocol === 'https:'
-    ? envValue(settings.env, 'https_proxy') ?? envValue(settings.env, 'all_proxy')
-    : envValue(settings.env, 'http_proxy') ?? envValue(settings.env, 'all_proxy');
-  const raw = setting || fromEnv;
-  const proxyUrl = raw ? normalizeProxyUrl(raw) : undefined;
-  return proxyUrl ? { proxyUrl, strictSSL } : { strictSSL };
+    ? envEntry(settings.env, 'https_proxy') ?? envEntry(settings.env, 'all_proxy')
+    : envEntry(settings.env, 'http_proxy') ?? envEntry(settings.env, 'all_proxy');
+  const chosen = setting ? { name: 'http.proxy', value: setting } : fromEnv;
+  if (!chosen) {
+    return { strictSSL };
+  }
+  const proxy = normalizeProxyUrl(chosen.value);
+  if ('url' in proxy) {
+    return { proxyUrl: proxy.url, strictSSL };
+  }
+  return { strictSSL, unusable: { source: chosen.name, ...proxy } };
 }

@@ -1,3 +1,4 @@
+import { isCredential } from '../util/secretShapes';
 import { looksLikeJwt } from './jwt';
 import type { TokenSet } from './session';
 
@@ -23,8 +24,6 @@ const KNOWN_KEYS = new Set([
   'error',
   'error_description',
 ]);
-/** Tokens and state are printable ASCII without spaces; anything else is not ours. */
-const TOKEN_CHARS = /^[\x21-\x7e]+$/;
 const ERROR_CODE = /^[A-Za-z0-9_.-]{1,64}$/;
 
 /** Parses a callback URI, a pasted address, or a bare `#...`/`key=value&...` string. Never throws. */
@@ -115,7 +114,7 @@ function decode(raw: string): string | undefined {
 
 function interpret(params: Map<string, string>): CallbackResult {
   const state = params.get('state');
-  if (state !== undefined && (state.length > 1024 || !TOKEN_CHARS.test(state))) {
+  if (state !== undefined && (state.length > 1024 || !isCredential(state))) {
     return invalid('The sign-in state is malformed.');
   }
   const error = params.get('error');
@@ -145,7 +144,7 @@ function interpret(params: Map<string, string>): CallbackResult {
   const tokens: TokenSet = { accessToken };
   const refreshToken = params.get('refresh_token');
   if (refreshToken !== undefined && refreshToken !== '') {
-    if (refreshToken.length > 8192 || !TOKEN_CHARS.test(refreshToken)) {
+    if (!isCredential(refreshToken)) {
       return invalid('The refresh token in the sign-in data is not valid.');
     }
     tokens.refreshToken = refreshToken;

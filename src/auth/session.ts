@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isApiToken } from '../util/secretShapes';
 import { decodeClaims } from './jwt';
 
 export type SsoProvider = 'google' | 'github' | 'microsoft';
@@ -35,11 +36,7 @@ export interface SessionDiff {
   changed: StoredSession[];
 }
 
-const API_TOKEN = /^mbx_[A-Za-z0-9._~+/=-]{4,1024}$/;
-
-export function isApiToken(value: string): boolean {
-  return API_TOKEN.test(value);
-}
+export { isApiToken } from '../util/secretShapes';
 
 /**
  * Builds a session from the tokens of an SSO sign-in. Throws when the access

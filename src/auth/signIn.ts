@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { parseApiUrl, unusableApiUrlError } from '../api/apiUrl';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
+import { isApiToken } from '../util/secretShapes';
 import type { Backend } from './accountService';
 import { parseCallback } from './callback';
 import { Emitter } from './emitter';
@@ -131,7 +132,7 @@ export class SignIn {
       prompt: vscode.l10n.t('Paste an API token (it starts with mbx_). It is checked with Modbox, then kept in the system keychain.'),
       placeHolder: 'mbx_…',
       validate: (value) =>
-        /^mbx_[A-Za-z0-9_-]{8,}$/.test(value.trim()) ? undefined : vscode.l10n.t('An API token starts with mbx_ followed by letters and digits.'),
+        isApiToken(value.trim()) ? undefined : vscode.l10n.t('An API token starts with mbx_ followed by at least 8 letters, digits or the characters - _ . ~ + / =.'),
     });
     if (!token) {
       return undefined;

@@ -3,24 +3,27 @@
  * to a leak: the placeholders say what was removed so logs stay useful.
  */
 
+import {
+  API_TOKEN_IN_TEXT, AUTH_SCHEMES_SOURCE, isSecretKey, JWT_IN_TEXT, MAX_CREDENTIAL_LENGTH, SECRET_HEADERS, SECRET_KEY_SOURCE,
+} from '../util/secretShapes';
+
 const REDACTED = '<redacted>';
 const MAX_LENGTH = 20_000;
-
-// Keys whose values are secrets wherever they appear (query, fragment, form, JSON, object dumps).
-const SECRET_KEY = String.raw`(?:[A-Za-z0-9_-]*(?:token|Token|TOKEN|password|Password|PASSWORD|passwd|secret|Secret|SECRET)|code|state|authorization|Authorization|apikey|api_key|apiKey|assertion)`;
 
 // A URI with a scheme; group 1 scheme, 2 authority, 3 path, 4 query+fragment.
 const URI_RE = /\b([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^\s/?#"'<>`]*)([^\s?#"'<>`]*)([?#][^\s"'<>`]*)?/g;
 const USERINFO_RE = /^([^:@/]*):([^@/]*)@/;
 
+const HEADER_RE = new RegExp(String.raw`\b(${SECRET_HEADERS.join('|')})([ \t]*:[ \t]*)([^\r\n]+)`, 'gi');
 const BEARER_RE = /\b(Bearer)(\s+)(?!<redacted>)[A-Za-z0-9\-._~+/=:]+/gi;
-const JWT_RE = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g;
-const MBX_RE = /\bmbx_[A-Za-z0-9_-]+/g;
-const HEADER_RE = /\b((?:proxy-)?authorization|cookie|set-cookie|x-api-key)([ \t]*:[ \t]*)([^\r\n]+)/gi;
-const PAIR_RE = new RegExp(String.raw`(^|[?&#;,\s({\[])(${SECRET_KEY})=([^&#\s"'<>,;)}\]]*)`, 'g');
-const JSON_RE = new RegExp(String.raw`("${SECRET_KEY}"\s*:\s*)"(?:[^"\\]|\\.)*"`, 'g');
-// util.inspect-style dumps: { refresh_token: 'abc' }
-const INSPECT_RE = new RegExp(String.raw`(\b${SECRET_KEY}\s*:\s*)'(?:[^'\\]|\\.)*'`, 'g');
+// `Basic <base64 of user:password>`; checked by decoding, so "Basic settings" stays readable.
+const BASIC_RE = /\b(Basic)(\s+)([A-Za-z0-9+/=_-]{4,})/gi;
+// A secret's name, however it is quoted (JSON, JSON escaped once or more, Python or JS dumps, URL-encoded), then `:` or `=`.
+const KEY_RE = new RegExp(
+  String.raw`(?<=^|[^A-Za-z0-9_-]|%2[6Ff]|%3[Ff]|%23)(\\*["']|)(${SECRET_KEY_SOURCE})\1[ \t]*([:=]|%3[Dd])[ \t]*`, 'gi');
+const SCHEME_PREFIX_RE = new RegExp(`${AUTH_SCHEMES_SOURCE}[ \t]+`, 'iy');
+// An unquoted value ends at a separator; `%26`/`%23` are `&`/`#` in an encoded URL.
+const UNQUOTED_VALUE_RE = /(?:[^&#\s"'<>,;)}\]%\\]|%(?!2[36])[0-9A-Fa-f]{2})*/y;
 
 // Machine error codes (ECONNREFUSED, UND_ERR_SOCKET) are not secrets even under a "code" key.
 const ERROR_CODE_RE = /^(?:[A-Z][A-Z0-9_]*|\d{1,4})$/;
@@ -30,25 +33,71 @@ export function redact(text: string): string {
   if (typeof text !== 'string') {
     return redactValue(text);
   }
-  let out = text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}... (${text.length - MAX_LENGTH} more characters)` : text;
+  // Redacted before it is cut, with room for a whole credential past the cut, so no secret is cut in two.
+  let out = text.length > MAX_LENGTH ? text.slice(0, MAX_LENGTH + MAX_CREDENTIAL_LENGTH) : text;
   out = out.replace(URI_RE, redactUri);
   out = out.replace(HEADER_RE, (m, name: string, sep: string, value: string) => value.startsWith(REDACTED) ? m : `${name}${sep}${REDACTED}`);
   out = out.replace(BEARER_RE, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
-  out = out.replace(JWT_RE, '<jwt>');
-  out = out.replace(MBX_RE, `mbx_${REDACTED}`);
-  out = out.replace(JSON_RE, (m, head: string) => keepErrorCode(m, head, '"') ?? `${head}"${REDACTED}"`);
-  out = out.replace(INSPECT_RE, (m, head: string) => keepErrorCode(m, head, "'") ?? `${head}'${REDACTED}'`);
-  out = out.replace(PAIR_RE, (m, lead: string, key: string, value: string) =>
-    value === '' || value === REDACTED || (key === 'code' && ERROR_CODE_RE.test(value)) ? m : `${lead}${key}=${REDACTED}`);
-  return out;
+  out = out.replace(BASIC_RE, (m, scheme: string, space: string, value: string) => isBasicCredential(value) ? `${scheme}${space}${REDACTED}` : m);
+  out = out.replace(JWT_IN_TEXT, '<jwt>');
+  out = out.replace(API_TOKEN_IN_TEXT, `mbx_${REDACTED}`);
+  out = redactNamedValues(out);
+  return text.length > MAX_LENGTH ? `${out.slice(0, MAX_LENGTH)}... (${text.length - MAX_LENGTH} more characters)` : out;
 }
 
-function keepErrorCode(match: string, head: string, quote: string): string | undefined {
-  if (!/^.?code/.test(head)) {
-    return undefined;
+function isBasicCredential(value: string): boolean {
+  return Buffer.from(value, 'base64').toString('latin1').includes(':');
+}
+
+/** Replaces the value after every secret's name, quoted or not, up to its closing quote (or the end, if cut off). */
+function redactNamedValues(text: string): string {
+  let out = '';
+  let done = 0;
+  KEY_RE.lastIndex = 0;
+  for (let m = KEY_RE.exec(text); m; m = KEY_RE.exec(text)) {
+    const start = m.index + m[0].length;
+    const value = valueAt(text, start);
+    // The closing quote of a value cut short may open the next name: look at it again.
+    KEY_RE.lastIndex = value.closed ? value.end - value.quote.length : value.end;
+    const keep = value.inner === '' || value.inner.startsWith(REDACTED)
+      || (/^code$/i.test(m[2]) && ERROR_CODE_RE.test(value.inner))
+      || (!value.quote && /^(?:null|true|false|undefined)$/.test(value.inner));
+    if (!keep) {
+      out += `${text.slice(done, start)}${value.quote}${REDACTED}${value.closed ? value.quote : ''}`;
+      done = value.end;
+    }
   }
-  const value = match.slice(head.length + 1, -1);
-  return ERROR_CODE_RE.test(value) ? `${head}${quote}${value}${quote}` : undefined;
+  return out + text.slice(done);
+}
+
+interface Value {
+  quote: string;
+  inner: string;
+  closed: boolean;
+  /** Index just after the value (and its closing quote). */
+  end: number;
+}
+
+function valueAt(text: string, start: number): Value {
+  const quote = /^\\*["']/.exec(text.slice(start, start + 64))?.[0] ?? '';
+  if (quote) {
+    const from = start + quote.length;
+    for (let i = from; i < text.length; i++) {
+      if (text.startsWith(quote, i)) {
+        return { quote, inner: text.slice(from, i), closed: true, end: i + quote.length };
+      }
+      if (text[i] === '\\' && quote.length === 1) {
+        i++; // an escaped character, possibly the quote
+      }
+    }
+    return { quote, inner: text.slice(from), closed: false, end: text.length };
+  }
+  // `Authorization: Basic xyz` without quotes: the credential is the word after the scheme.
+  SCHEME_PREFIX_RE.lastIndex = start;
+  const scheme = SCHEME_PREFIX_RE.exec(text)?.[0] ?? '';
+  UNQUOTED_VALUE_RE.lastIndex = start + scheme.length;
+  const word = UNQUOTED_VALUE_RE.exec(text)?.[0] ?? '';
+  return { quote: '', inner: word ? scheme + word : '', closed: false, end: start + scheme.length + word.length };
 }
 
 function redactUri(match: string, scheme: string, authority: string, path: string, rest: string | undefined): string {
@@ -64,8 +113,6 @@ function redactUri(match: string, scheme: string, authority: string, path: strin
   }
   return `${head}${rest}`;
 }
-
-const SECRET_KEY_EXACT = new RegExp(String.raw`^${SECRET_KEY}$`);
 
 /** Formats any log argument as redacted text. */
 export function redactValue(value: unknown): string {
@@ -96,7 +143,7 @@ function safeJson(value: object): string {
   const seen = new WeakSet<object>();
   try {
     const json = JSON.stringify(value, (key, v: unknown) => {
-      if (key && typeof v === 'string' && SECRET_KEY_EXACT.test(key) && !(key === 'code' && ERROR_CODE_RE.test(v))) {
+      if (key && typeof v === 'string' && isSecretKey(key) && !(/^code$/i.test(key) && ERROR_CODE_RE.test(v))) {
         return REDACTED;
       }
       if (v instanceof Error) {

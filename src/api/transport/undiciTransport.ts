@@ -6,7 +6,7 @@
 import type { LookupFunction } from 'node:net';
 import { Agent, Pool, ProxyAgent, request, type Dispatcher } from 'undici';
 import {
-  badResponseError, cancelledError, classifyNetworkError, errorCodes, isModboxError, proxyError,
+  badResponseError, cancelledError, classifyNetworkError, errorCodes, isModboxError, proxyError, unusableProxyError,
 } from '../errors';
 import { resolveProxy } from '../proxy';
 import { MAX_RESPONSE_BYTES, type HttpRequest, type HttpResponse, type ProxyOptions, type Transport } from '../transport';
@@ -93,6 +93,9 @@ export function createUndiciTransport(options: ProxyOptions, internals: Transpor
       throw cancelledError();
     }
     const decision = resolveProxy(target, { httpProxySetting: options.httpProxySetting, strictSSL, noProxy: options.noProxy, env });
+    if (decision.unusable) {
+      throw unusableProxyError(decision.unusable, target.hostname);
+    }
     const proxy = decision.proxyUrl ? proxyEntry(decision.proxyUrl) : undefined;
     const controller = new AbortController();
     let timedOut = false;

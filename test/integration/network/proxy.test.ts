@@ -243,6 +243,17 @@ describe('network: VS Code proxy settings (real VS Code, HTTPS emulator behind a
     assert.strictEqual((await h.account.client().listWorkspaces()).length, 3);
   });
 
+  it('a SOCKS http.proxy fails with a message naming the setting and sends nothing, not even direct', async () => {
+    await configure('http.proxy', `socks5://127.0.0.1:${proxy.port}`);
+    const err = await failure(h.account.client().listWorkspaces(), 'proxy');
+    assert.strictEqual(err.message,
+      "The http.proxy setting names a SOCKS proxy, which the Modbox extension doesn't support, so nothing was sent. " +
+      'Use an HTTP proxy there (http://host:port), or add api.modbox.test to the http.noProxy setting to connect without a proxy.');
+    assert.deepStrictEqual(ourConnects(), []);
+    assert.strictEqual(emulator.stats().requests.length, 0);
+    assert.ok(h.account.session, 'a proxy problem signed the user out');
+  });
+
   it('http.noProxy sends a listed host direct instead of through http.proxy', async () => {
     const alias = hostsFileLoopbackAlias();
     if (alias) {

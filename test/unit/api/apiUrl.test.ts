@@ -12,6 +12,9 @@ describe('parseApiUrl', () => {
     ['http://127.1.2.3:8787/', 'http://127.1.2.3:8787'],
     ['http://localhost:3000', 'http://localhost:3000'],
     ['http://[::1]:3000', 'http://[::1]:3000'],
+    ['http://localhost.:3000', 'http://localhost.:3000'],
+    ['http://[::ffff:127.0.0.1]:3000', 'http://[::ffff:7f00:1]:3000'],
+    ['https://tenant.localhost', 'https://tenant.localhost'],
   ];
   for (const [raw, expected] of accepted) {
     it(`accepts ${JSON.stringify(raw)}`, () => {
@@ -32,6 +35,11 @@ describe('parseApiUrl', () => {
     ['http://10.0.0.5:8000', /only allowed for this machine/],
     ['http://127.0.0.1.evil.com', /only allowed for this machine/],
     ['http://localhost.evil.com', /only allowed for this machine/],
+    // *.localhost is not guaranteed to stay on this machine: only the literal names are.
+    ['http://api.localhost:8000', /only allowed for this machine, not api\.localhost/],
+    ['http://a.b.localhost.', /only allowed for this machine/],
+    ['http://127.0.0.1.nip.io', /only allowed for this machine/],
+    ['http://[::2]:3000', /only allowed for this machine/],
     ['https://alice:s3cr3t@api.modbox.run', /user name or password/],
     ['https://mbx_s3cr3t@api.modbox.run', /user name or password/],
     ['https://api.modbox.run/?x=1', /query/],

@@ -1,7 +1,7 @@
 // The exact sentence a user reads for each kind of failure. Wording changes
 // should be deliberate: this table is the review point for them.
 import * as assert from 'node:assert/strict';
-import { API_TOKEN_CANNOT_MANAGE_TOKENS, classifyNetworkError, httpError, proxyError, type ModboxError } from '../../../src/api/errors';
+import { API_TOKEN_CANNOT_MANAGE_TOKENS, classifyNetworkError, httpError, proxyError, unusableProxyError, type ModboxError } from '../../../src/api/errors';
 
 function sys(code: string): Error {
   return Object.assign(new Error(`low-level text that must not show (${code})`), { code });
@@ -31,6 +31,18 @@ const table: Array<[string, () => ModboxError, string, string]> = [
   ['proxy wants credentials', () => proxyError('proxy.corp:3128', { status: 407 }), 'proxy',
     'The proxy proxy.corp:3128 asks for a user name and password (HTTP 407). Put them in the http.proxy setting ' +
     '(http://user:password@host:port) or in the HTTPS_PROXY environment variable.'],
+  ['SOCKS proxy in http.proxy', () => unusableProxyError({ source: 'http.proxy', reason: 'socks', scheme: 'socks5:' }, host), 'proxy',
+    "The http.proxy setting names a SOCKS proxy, which the Modbox extension doesn't support, so nothing was sent. " +
+    'Use an HTTP proxy there (http://host:port), or add api.modbox.run to the http.noProxy setting to connect without a proxy.'],
+  ['SOCKS proxy in the environment', () => unusableProxyError({ source: 'HTTPS_PROXY', reason: 'socks', scheme: 'socks5h:' }, host), 'proxy',
+    "The HTTPS_PROXY environment variable names a SOCKS proxy, which the Modbox extension doesn't support, so nothing was sent. " +
+    'Use an HTTP proxy there (http://host:port), or add api.modbox.run to the http.noProxy setting to connect without a proxy.'],
+  ['proxy with another scheme', () => unusableProxyError({ source: 'http.proxy', reason: 'scheme', scheme: 'ftp:' }, host), 'proxy',
+    "The http.proxy setting names a proxy with the scheme ftp:, which the Modbox extension doesn't support, so nothing was sent. " +
+    'Use an HTTP proxy there (http://host:port), or add api.modbox.run to the http.noProxy setting to connect without a proxy.'],
+  ['proxy address unreadable', () => unusableProxyError({ source: 'https_proxy', reason: 'invalid' }, host), 'proxy',
+    "The https_proxy environment variable is not a proxy address the Modbox extension can read, so nothing was sent. " +
+    'Use an HTTP proxy there (http://host:port), or add api.modbox.run to the http.noProxy setting to connect without a proxy.'],
   ['401', () => httpError(401, '{"detail":"Could not validate credentials"}', json), 'unauthorized',
     'Modbox did not accept your sign-in. Sign in again.'],
   ['403 with the server reason', () => httpError(403, '{"detail":"Not a member of this workspace"}', json), 'forbidden',

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isLoopbackHost, resolveProxy, type ProxySettings } from '../../../src/api/proxy';
+import { isLoopbackHost, resolveProxy, type ProxySettings, type UnusableProxy } from '../../../src/api/proxy';
 
 describe('resolveProxy', () => {
   const P = 'http://proxy.corp:3128/';
@@ -13,8 +13,6 @@ describe('resolveProxy', () => {
     ['setting beats env', 'https://api.modbox.run/x', { httpProxySetting: 'http://setting:8080', env: { HTTPS_PROXY: P } }, 'http://setting:8080/'],
     ['setting without scheme', 'https://api.modbox.run/x', { httpProxySetting: 'proxy.corp:3128' }, P],
     ['blank setting falls back to env', 'https://api.modbox.run/x', { httpProxySetting: '  ', env: { HTTPS_PROXY: P } }, P],
-    ['unsupported proxy scheme ignored', 'https://api.modbox.run/x', { env: { HTTPS_PROXY: 'socks5://s:1080' } }, undefined],
-    ['garbage proxy ignored', 'https://api.modbox.run/x', { env: { HTTPS_PROXY: 'http://' } }, undefined],
     ['NO_PROXY exact host', 'https://api.modbox.run/x', { env: { HTTPS_PROXY: P, NO_PROXY: 'api.modbox.run' } }, undefined],
     ['NO_PROXY domain covers subdomain', 'https://api.modbox.run/x', { env: { HTTPS_PROXY: P, NO_PROXY: 'modbox.run' } }, undefined],
     ['NO_PROXY .suffix', 'https://api.modbox.run/x', { env: { HTTPS_PROXY: P, NO_PROXY: 'foo, .modbox.run' } }, undefined],
@@ -45,6 +43,38 @@ describe('resolveProxy', () => {
     });
   }
 
+  // A proxy the transport can't use is reported with where it came from, never dropped (that would go direct).
+  const unusable: Array<[string, string, Partial<ProxySettings>, UnusableProxy]> = [
+    ['socks5 in http.proxy', 'https://api.modbox.run/x', { httpProxySetting: 'socks5://s:1080', env: { HTTPS_PROXY: P } },
+      { source: 'http.proxy', reason: 'socks', scheme: 'socks5:' }],
+    ['socks5h with credentials in HTTPS_PROXY', 'https://api.modbox.run/x', { env: { HTTPS_PROXY: 'socks5h://u:pw@s:1080' } },
+      { source: 'HTTPS_PROXY', reason: 'socks', scheme: 'socks5h:' }],
+    ['socks4 in lower-case https_proxy', 'https://api.modbox.run/x', { env: { https_proxy: 'socks4://s:1080' } },
+      { source: 'https_proxy', reason: 'socks', scheme: 'socks4:' }],
+    ['socks in ALL_PROXY', 'https://api.modbox.run/x', { env: { ALL_PROXY: 'SOCKS://s:1080' } },
+      { source: 'ALL_PROXY', reason: 'socks', scheme: 'socks:' }],
+    ['socks in HTTP_PROXY for an http target', 'http://modbox.internal/x', { env: { HTTP_PROXY: 'socks5://s:1080' } },
+      { source: 'HTTP_PROXY', reason: 'socks', scheme: 'socks5:' }],
+    ['another scheme', 'https://api.modbox.run/x', { httpProxySetting: 'ftp://s:21' }, { source: 'http.proxy', reason: 'scheme', scheme: 'ftp:' }],
+    ['not a URL', 'https://api.modbox.run/x', { env: { HTTPS_PROXY: 'http://' } }, { source: 'HTTPS_PROXY', reason: 'invalid' }],
+  ];
+  for (const [name, target, settings, expected] of unusable) {
+    it(`unusable: ${name}`, () => {
+      const decision = resolveProxy(target, { env: {}, ...settings });
+      assert.equal(decision.proxyUrl, undefined);
+      assert.deepEqual(decision.unusable, expected);
+    });
+  }
+
+  it('a host excluded from the proxy, or loopback, goes direct even when the proxy is SOCKS', () => {
+    const socks = { httpProxySetting: 'socks5://s:1080', env: { HTTPS_PROXY: 'socks5://s:1080' } };
+    for (const [target, noProxy] of [['https://api.modbox.run/x', ['modbox.run']], ['http://127.0.0.1:8787/x', []]] as const) {
+      const decision = resolveProxy(target, { ...socks, noProxy: [...noProxy] });
+      assert.deepEqual(decision, { strictSSL: true }, target);
+    }
+    assert.deepEqual(resolveProxy('https://api.modbox.run/x', { env: { HTTPS_PROXY: 'socks5://s:1080', NO_PROXY: 'api.modbox.run' } }), { strictSSL: true });
+  });
+
   it('passes strictSSL through, defaulting to true', () => {
     assert.equal(resolveProxy('https://api.modbox.run', { env: {} }).strictSSL, true);
     assert.equal(resolveProxy('https://api.modbox.run', { env: {}, strictSSL: false }).strictSSL, false);
@@ -58,10 +88,10 @@ describe('resolveProxy', () => {
 });
 
 describe('isLoopbackHost', () => {
-  for (const host of ['localhost', 'LOCALHOST', 'a.localhost', '127.0.0.1', '127.255.0.1', '::1', '[::1]', '::ffff:127.0.0.1', 'localhost.', '[::ffff:7f00:1]', '::ffff:7f12:3456']) {
+  for (const host of ['localhost', 'LOCALHOST', '127.0.0.1', '127.255.0.1', '::1', '[::1]', '::ffff:127.0.0.1', 'localhost.', '[::ffff:7f00:1]', '::ffff:7f12:3456']) {
     it(`${host} is loopback`, () => assert.equal(isLoopbackHost(host), true));
   }
-  for (const host of ['128.0.0.1', '127.0.0.256', 'localhost.com', 'api.modbox.run', '0.0.0.0', '::2', '10.0.0.1', '::ffff:a00:1', '::ffff:8000:1', 'localhost..']) {
+  for (const host of ['128.0.0.1', '127.0.0.256', 'localhost.com', 'api.modbox.run', '0.0.0.0', '::2', '10.0.0.1', '::ffff:a00:1', '::ffff:8000:1', 'localhost..', 'a.localhost', 'evil.localhost.', 'LOCALHOST.example']) {
     it(`${host} is not loopback`, () => assert.equal(isLoopbackHost(host), false));
   }
 });

@@ -118,6 +118,27 @@ describe('undiciTransport', function () {
     assert.deepEqual(proxy.connects, [`api.modbox.test:${server.port}`]);
   });
 
+  it('refuses to send anything when the proxy is SOCKS (never direct), naming where it was set', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end('ok'));
+    transport = createUndiciTransport({ httpProxySetting: 'socks5://carol:s0cksPass@127.0.0.1:1080', env: {} }, { lookup: loopbackLookup });
+    const fromSetting = await expectError(transport.request(get(`http://api.modbox.test:${server.port}/`)), 'proxy');
+    assert.match(fromSetting.message, /^The http\.proxy setting names a SOCKS proxy/);
+    assert.ok(!fromSetting.message.includes('s0cksPass') && !fromSetting.message.includes('carol'), 'proxy credentials in the message');
+    await transport.close?.();
+
+    transport = createUndiciTransport({ env: { HTTPS_PROXY: 'socks5h://127.0.0.1:1080', HTTP_PROXY: 'socks5://127.0.0.1:1080' } }, { lookup: loopbackLookup });
+    const fromEnv = await expectError(transport.request(get(`http://api.modbox.test:${server.port}/`)), 'proxy');
+    assert.match(fromEnv.message, /^The HTTP_PROXY environment variable names a SOCKS proxy/);
+    assert.equal(server.connections, 0, 'the request went direct');
+  });
+
+  it('still goes direct to a host excluded from a SOCKS proxy by http.noProxy', async () => {
+    server = await startServer((_req, res) => res.writeHead(200).end('direct'));
+    transport = createUndiciTransport({ httpProxySetting: 'socks5://127.0.0.1:1080', noProxy: ['api.modbox.test'], env: {} }, { lookup: loopbackLookup });
+    const res = await transport.request(get(`http://api.modbox.test:${server.port}/`));
+    assert.equal(res.body, 'direct');
+  });
+
   it('prefers the http.proxy setting and sends its credentials as Proxy-Authorization', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('ok'));
     const expected = `Basic ${Buffer.from('alice:p@ss word').toString('base64')}`;
