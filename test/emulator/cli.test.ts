@@ -90,8 +90,8 @@ describe('emulator: CLI', function () {
       autoConsent: 'deny', rotateRefreshTokens: false, seed: { workspaces: 10, tokens: 20 }, quiet: true,
       faults: [{ route: '*', fault: { kind: 'html', status: 502 } }],
     });
-    assert.throws(() => parseArgs(['--port']));
-    assert.throws(() => parseArgs(['--access-ttl', 'soon']));
-    assert.throws(() => parseArgs(['--sso-response-mode', 'post']));
+    assert.throws(() => parseArgs(['--port']), /--port needs a value/);
+    assert.throws(() => parseArgs(['--access-ttl', 'soon']), /--access-ttl needs a non-negative number/);
+    assert.throws(() => parseArgs(['--sso-response-mode', 'post']), /--sso-response-mode is fragment or query/);
   });
 });

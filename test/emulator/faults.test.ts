@@ -43,7 +43,7 @@ describe('emulator: fault injection', () => {
 
   it('hang: no answer until the client gives up', async () => {
     em().setFault('GET /workspaces', { kind: 'hang', times: 1 });
-    await assert.rejects(call(url(), '/workspaces', { token: jwt, signal: AbortSignal.timeout(200) }));
+    await assert.rejects(call(url(), '/workspaces', { token: jwt, signal: AbortSignal.timeout(200) }), { name: 'TimeoutError' });
     assert.equal((await workspaces()).status, 200);
   });
 
@@ -127,8 +127,8 @@ describe('emulator: fault routes', () => {
     assert.deepEqual(parseFaultSpec('*=latency:200'), { route: '*', fault: { kind: 'latency', ms: 200 } });
     assert.deepEqual(parseFaultSpec('post /auth/refresh=rateLimit:5'), { route: 'POST /auth/refresh', fault: { kind: 'rateLimit', retryAfterSeconds: 5 } });
     assert.deepEqual(parseFaultSpec('GET /api-tokens/=hostile:deep'), { route: 'GET /api-tokens/', fault: { kind: 'hostile', variant: 'deep' } });
-    assert.throws(() => parseFaultSpec('GET /workspaces=explode'));
-    assert.throws(() => parseFaultSpec('nonsense'));
+    assert.throws(() => parseFaultSpec('GET /workspaces=explode'), /kind must be one of/);
+    assert.throws(() => parseFaultSpec('nonsense'), /bad --fault "nonsense": expected ROUTE=KIND/);
   });
 
   it('a table keeps one fault per route', () => {
