@@ -80,7 +80,9 @@ describe('emulator: fault injection', () => {
     assert.ok(Date.now() - started >= 45);
   });
 
-  it('hostile bodies: huge, deep, wrong types, prototype keys, markup, null, empty', async () => {
+  it('hostile bodies: huge, deep, wrong types, prototype keys, markup, null, empty', async function () {
+    // Builds an 8 MB body once; slow on a loaded machine.
+    this.timeout(20_000);
     const body = async (variant: string, path = '/workspaces'): Promise<string> => {
       em().setFault(`* ${path}`, { kind: 'hostile', variant } as never);
       const res = await call(url(), path, { token: jwt });
@@ -93,6 +95,16 @@ describe('emulator: fault injection', () => {
     const proto = JSON.parse(await body('proto', '/api-tokens/')) as Array<Record<string, unknown>>;
     assert.ok(Object.prototype.hasOwnProperty.call(proto[0], '__proto__'));
     assert.match(await body('markup'), /<script>/);
+    // A workspace's detail carries hostile members too, so a client renders them.
+    const detailPath = '/workspaces/0b000000-0000-4000-8000-000000000001';
+    for (const variant of ['proto', 'markup', 'wrongTypes']) {
+      const detail = JSON.parse(await body(variant, detailPath)) as { id: unknown; members: unknown[] };
+      assert.ok(detail.id, variant);
+      assert.ok(Array.isArray(detail.members) && detail.members.length > 0, `${variant}: no members`);
+    }
+    const protoDetail = JSON.parse(await body('proto', detailPath)) as { members: Array<Record<string, unknown>> };
+    assert.ok(Object.prototype.hasOwnProperty.call(protoDetail.members[0], '__proto__'));
+    assert.match(await body('markup', detailPath), /onerror/);
     assert.equal(await body('null'), 'null');
     assert.equal(await body('empty'), '');
   });
