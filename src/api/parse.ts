@@ -83,6 +83,19 @@ function list(json: unknown, wrappers: string[], what: string): unknown[] {
   return items.slice(0, MAX_LIST_ITEMS);
 }
 
+/**
+ * The readable items of a list. Items of the wrong shape are skipped, but a
+ * non-empty list with none readable (e.g. deeply nested arrays) is refused:
+ * shown as "no workspaces" it would tell the user something false.
+ */
+function readable<T>(items: unknown[], read: (item: unknown) => T | undefined, what: string): T[] {
+  const out = items.map(read).filter((x): x is T => x !== undefined);
+  if (items.length > 0 && out.length === 0) {
+    throw unusable(`no readable ${what} in the list`);
+  }
+  return out;
+}
+
 function optional<T extends object>(out: T): T {
   for (const key of Object.keys(out) as Array<keyof T>) {
     if (out[key] === undefined) {
@@ -144,7 +157,7 @@ function member(value: unknown): Member | undefined {
 }
 
 export function parseWorkspaces(json: unknown): Workspace[] {
-  return list(json, ['workspaces', 'items', 'data'], 'workspaces').map(workspace).filter((w): w is Workspace => w !== undefined);
+  return readable(list(json, ['workspaces', 'items', 'data'], 'workspaces'), workspace, 'workspaces');
 }
 
 export function parseWorkspaceDetail(json: unknown): WorkspaceDetail {
@@ -155,9 +168,7 @@ export function parseWorkspaceDetail(json: unknown): WorkspaceDetail {
     throw unusable('no workspace');
   }
   const rawMembers = field(inner, 'members');
-  const members = Array.isArray(rawMembers)
-    ? rawMembers.slice(0, MAX_LIST_ITEMS).map(member).filter((m): m is Member => m !== undefined)
-    : [];
+  const members = Array.isArray(rawMembers) ? readable(rawMembers.slice(0, MAX_LIST_ITEMS), member, 'members') : [];
   return { ...base, memberCount: base.memberCount ?? members.length, members };
 }
 
@@ -181,8 +192,7 @@ function apiToken(value: unknown): ApiToken | undefined {
 }
 
 export function parseApiTokens(json: unknown): ApiToken[] {
-  return list(json, ['tokens', 'api_tokens', 'apiTokens', 'items', 'data'], 'API tokens')
-    .map(apiToken).filter((t): t is ApiToken => t !== undefined);
+  return readable(list(json, ['tokens', 'api_tokens', 'apiTokens', 'items', 'data'], 'API tokens'), apiToken, 'API tokens');
 }
 
 export function parseCreatedApiToken(json: unknown): CreatedApiToken {
@@ -235,5 +245,5 @@ function sandbox(value: unknown): Sandbox | undefined {
 }
 
 export function parseSandboxes(json: unknown): Sandbox[] {
-  return list(json, ['sandboxes', 'items', 'data'], 'sandboxes').map(sandbox).filter((s): s is Sandbox => s !== undefined);
+  return readable(list(json, ['sandboxes', 'items', 'data'], 'sandboxes'), sandbox, 'sandboxes');
 }

@@ -11,7 +11,8 @@ import type { SuiteResult } from './results';
 import { measureTrees } from './trees';
 
 export const RESULTS_ENV = 'MODBOX_BENCH_RESULTS';
-const ACTIVATION_ROUNDS = 30;
+// Enough rounds for a median that a few disturbed rounds on a shared machine do not move.
+const ACTIVATION_ROUNDS = 60;
 /** The workbench is still starting when run() is called; measure after it settles. */
 const IDLE_BEFORE_MS = 5000;
 const REFRESH_CALLERS = 50;

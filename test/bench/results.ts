@@ -44,7 +44,7 @@ export interface ActivationResult {
   rounds: number;
   modbox: ExtensionActivation;
   github: ExtensionActivation | undefined;
-  /** modbox median total / github median total. */
+  /** modbox median total / github median total, unrounded (medians of the raw timings, not of the rounded spreads). */
   ratio: number | undefined;
   /** Median over rounds of modbox total / github total measured back to back in the same round (robust to load that varies over the run). */
   pairedRatio: number | undefined;
@@ -141,6 +141,7 @@ export interface Target {
   name: string;
   target: string;
   actual: string;
+  /** Judged on unrounded numbers from this one run. */
   pass: boolean;
 }
 

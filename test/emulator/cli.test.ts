@@ -80,18 +80,19 @@ describe('emulator: CLI', function () {
     assert.equal(await exitCode(child), 1);
   });
 
-  it('parses every flag', () => {
+  it('parses every flag but the TLS pair (tls.test.ts covers those)', () => {
     const o = parseArgs([
       '--port', '7777', '--host', '127.0.0.2', '--access-ttl', '3', '--refresh-ttl', '9', '--latency', '20',
       '--fault', '*=html:502', '--sso-response-mode', 'query', '--auto-consent', 'deny', '--no-rotate', '--seed', '10,20', '--quiet',
+      '--sso-email', 'grace@example.com',
     ]);
     assert.deepEqual(o, {
       port: 7777, host: '127.0.0.2', accessTtlSeconds: 3, refreshTtlSeconds: 9, latencyMs: 20, ssoResponseMode: 'query',
-      autoConsent: 'deny', rotateRefreshTokens: false, seed: { workspaces: 10, tokens: 20 }, quiet: true,
+      autoConsent: 'deny', rotateRefreshTokens: false, seed: { workspaces: 10, tokens: 20 }, quiet: true, ssoEmail: 'grace@example.com',
       faults: [{ route: '*', fault: { kind: 'html', status: 502 } }],
     });
-    assert.throws(() => parseArgs(['--port']));
-    assert.throws(() => parseArgs(['--access-ttl', 'soon']));
-    assert.throws(() => parseArgs(['--sso-response-mode', 'post']));
+    assert.throws(() => parseArgs(['--port']), /--port needs a value/);
+    assert.throws(() => parseArgs(['--access-ttl', 'soon']), /--access-ttl needs a non-negative number/);
+    assert.throws(() => parseArgs(['--sso-response-mode', 'post']), /--sso-response-mode is fragment or query/);
   });
 });

@@ -43,7 +43,7 @@ describe('emulator: fault injection', () => {
 
   it('hang: no answer until the client gives up', async () => {
     em().setFault('GET /workspaces', { kind: 'hang', times: 1 });
-    await assert.rejects(call(url(), '/workspaces', { token: jwt, signal: AbortSignal.timeout(200) }));
+    await assert.rejects(call(url(), '/workspaces', { token: jwt, signal: AbortSignal.timeout(200) }), { name: 'TimeoutError' });
     assert.equal((await workspaces()).status, 200);
   });
 
@@ -80,7 +80,9 @@ describe('emulator: fault injection', () => {
     assert.ok(Date.now() - started >= 45);
   });
 
-  it('hostile bodies: huge, deep, wrong types, prototype keys, markup, null, empty', async () => {
+  it('hostile bodies: huge, deep, wrong types, prototype keys, markup, null, empty', async function () {
+    // Builds an 8 MB body once; slow on a loaded machine.
+    this.timeout(20_000);
     const body = async (variant: string, path = '/workspaces'): Promise<string> => {
       em().setFault(`* ${path}`, { kind: 'hostile', variant } as never);
       const res = await call(url(), path, { token: jwt });
@@ -93,6 +95,16 @@ describe('emulator: fault injection', () => {
     const proto = JSON.parse(await body('proto', '/api-tokens/')) as Array<Record<string, unknown>>;
     assert.ok(Object.prototype.hasOwnProperty.call(proto[0], '__proto__'));
     assert.match(await body('markup'), /<script>/);
+    // A workspace's detail carries hostile members too, so a client renders them.
+    const detailPath = '/workspaces/0b000000-0000-4000-8000-000000000001';
+    for (const variant of ['proto', 'markup', 'wrongTypes']) {
+      const detail = JSON.parse(await body(variant, detailPath)) as { id: unknown; members: unknown[] };
+      assert.ok(detail.id, variant);
+      assert.ok(Array.isArray(detail.members) && detail.members.length > 0, `${variant}: no members`);
+    }
+    const protoDetail = JSON.parse(await body('proto', detailPath)) as { members: Array<Record<string, unknown>> };
+    assert.ok(Object.prototype.hasOwnProperty.call(protoDetail.members[0], '__proto__'));
+    assert.match(await body('markup', detailPath), /onerror/);
     assert.equal(await body('null'), 'null');
     assert.equal(await body('empty'), '');
   });
@@ -127,8 +139,8 @@ describe('emulator: fault routes', () => {
     assert.deepEqual(parseFaultSpec('*=latency:200'), { route: '*', fault: { kind: 'latency', ms: 200 } });
     assert.deepEqual(parseFaultSpec('post /auth/refresh=rateLimit:5'), { route: 'POST /auth/refresh', fault: { kind: 'rateLimit', retryAfterSeconds: 5 } });
     assert.deepEqual(parseFaultSpec('GET /api-tokens/=hostile:deep'), { route: 'GET /api-tokens/', fault: { kind: 'hostile', variant: 'deep' } });
-    assert.throws(() => parseFaultSpec('GET /workspaces=explode'));
-    assert.throws(() => parseFaultSpec('nonsense'));
+    assert.throws(() => parseFaultSpec('GET /workspaces=explode'), /kind must be one of/);
+    assert.throws(() => parseFaultSpec('nonsense'), /bad --fault "nonsense": expected ROUTE=KIND/);
   });
 
   it('a table keeps one fault per route', () => {

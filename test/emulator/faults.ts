@@ -178,12 +178,19 @@ export function malformedBody(path: string): string {
   return path.startsWith('/workspaces') ? '{"workspaces": [{"id": "0b000000-0000-4000-8000-0000000' : '[{"id": "0d000000-0000-4000-8000-00000000000';
 }
 
-/** Wraps items the way the real route would (array for /api-tokens/, {workspaces}, {sandboxes}, else the first item). */
-function shaped(path: string, itemsJson: string[]): string {
+const WORKSPACE_DETAIL = /^\/workspaces\/[^/]+$/;
+
+/**
+ * Wraps items the way the real route would (array for /api-tokens/,
+ * {workspaces}, {sandboxes}, else the first item). A workspace detail gets
+ * `membersJson` as its member list, so hostile members reach the client too.
+ */
+function shaped(path: string, itemsJson: string[], membersJson: string[] = []): string {
   if (path.startsWith('/api-tokens')) return `[${itemsJson.join(',')}]`;
   if (path === '/workspaces') return `{"workspaces":[${itemsJson.join(',')}]}`;
   if (path === '/sandboxes') return `{"sandboxes":[${itemsJson.join(',')}]}`;
-  return itemsJson[0] ?? '{}';
+  const first = itemsJson[0] ?? '{}';
+  return WORKSPACE_DETAIL.test(path) ? `{"members":[${membersJson.join(',')}],${first.slice(1)}` : first;
 }
 
 const hostileCache = new Map<string, string>();
@@ -215,6 +222,11 @@ function buildHostileBody(variant: HostileVariant, path: string): string {
       if (path === '/workspaces' || path === '/sandboxes') {
         return `{"${path.slice(1)}": "not-a-list", "detail": 42}`;
       }
+      if (WORKSPACE_DETAIL.test(path)) {
+        return shaped(path, ['{"id": 12345, "name": null, "description": ["a"], "role": 7, "created_at": "not a date", "member_count": "many"}'], [
+          '{"id": true, "user_id": 12345, "email": ["a"], "role": 7, "created_at": {}}', '"just a string"', 'null', '42',
+        ]);
+      }
       return shaped(path, [
         '{"id": 12345, "name": null, "description": ["a"], "token_prefix": {"x": 1}, "role": 7, "created_at": "not a date", "last_used_at": true, "members": "none"}',
         '"just a string"', 'null', '42',
@@ -222,12 +234,19 @@ function buildHostileBody(variant: HostileVariant, path: string): string {
     case 'proto':
       return shaped(path, [
         '{"__proto__": {"polluted": "yes", "isAdmin": true}, "constructor": {"prototype": {"polluted": "yes"}}, "id": "0f000000-0000-4000-8000-000000000001", "name": "proto", "description": "proto", "role": "owner", "token_prefix": "mbx_prot", "created_at": "2025-01-15T09:00:00Z", "last_used_at": null}',
+      ], [
+        '{"__proto__": {"polluted": "yes", "isAdmin": true}, "constructor": {"prototype": {"polluted": "yes"}}, "id": "0f000000-0000-4000-8000-000000000011", "user_id": "0f000000-0000-4000-8000-000000000021", "email": "proto@example.com", "role": "owner"}',
       ]);
     case 'markup':
       return shaped(path, [
         JSON.stringify({
           id: '0f000000-0000-4000-8000-000000000002', name: '<script>alert(1)</script>\u001b[2J\u0000\u202E', description: '<img src=x onerror=alert(1)>\n\r\t',
           role: 'owner', realm: 'modbox', token_prefix: 'mbx_<b>x', created_at: '2025-01-15T09:00:00Z', last_used_at: null,
+        }),
+      ], [
+        JSON.stringify({
+          id: '0f000000-0000-4000-8000-000000000012', user_id: '0f000000-0000-4000-8000-000000000022',
+          email: '<img src=x onerror=alert(1)>\u001b[31m\u202E@example.com', role: '<b>owner</b>\u0000',
         }),
       ]);
     case 'null':

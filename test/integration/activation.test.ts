@@ -13,6 +13,7 @@ const COMMANDS = [
   'modbox.selectWorkspace',
   'modbox.openDashboard',
   'modbox.showLog',
+  'modbox.openApiTokensPage',
 ];
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {
@@ -44,10 +45,15 @@ describe('activation in a real VS Code', () => {
     assert.strictEqual(ext.packageJSON.publisher, 'modbox');
   });
 
-  it('registers all nine commands', async () => {
+  it('registers all ten contributed commands', async () => {
+    const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.commands as { command: string }[])
+      .map((c) => c.command);
+    // The list here is the public contract: a command added to or dropped from package.json must be a decision.
+    assert.deepStrictEqual([...contributed].sort(), [...COMMANDS].sort());
+    assert.strictEqual(contributed.length, 10);
     const registered = new Set(await vscode.commands.getCommands(true));
-    const missing = COMMANDS.filter((c) => !registered.has(c));
-    assert.deepStrictEqual(missing, []);
+    const missing = contributed.filter((c) => !registered.has(c));
+    assert.deepStrictEqual(missing, [], 'contributed but not registered');
   });
 
   it('registers the modbox authentication provider', async () => {

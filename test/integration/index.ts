@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { findTestFiles, runMochaFiles } from '../runner/mochaRun';
+import { recordedFigures } from './figures';
 
 /** Set by the runner: where to write the JSON result, read back outside the host. */
 export const RESULTS_ENV = 'MODBOX_INTEGRATION_RESULTS';
@@ -19,6 +20,7 @@ export async function run(): Promise<void> {
       appHost: vscode.env.appHost,
       uiKind: vscode.UIKind[vscode.env.uiKind],
       remoteName: vscode.env.remoteName ?? null,
+      figures: recordedFigures(),
     };
     fs.writeFileSync(resultsFile, JSON.stringify(result, null, 2));
   }

@@ -10,8 +10,10 @@ import { runTests } from '@vscode/test-electron';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
 import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
+import type { SuiteFigures } from '../integration/figures';
 import type { SuiteSummary } from './mochaRun';
 import { repoRoot } from './paths';
+import { RELIABILITY_FILE, saveReliabilityFigures } from './reliabilityResults';
 import { scanForSecrets } from './secretScan';
 import { launchVsCodeInBrowser } from './session';
 import type { VsCodeBrowserSession } from './session';
@@ -24,7 +26,7 @@ interface Outcome {
   kind: string;
 }
 
-type Result = SuiteSummary & { vscodeVersion: string; appHost: string; uiKind: string; remoteName: string | null };
+type Result = SuiteSummary & { vscodeVersion: string; appHost: string; uiKind: string; remoteName: string | null; figures?: Record<string, SuiteFigures> };
 
 async function runInDesktop(executable: string, testsEntry: string, env: Record<string, string>, settings: Record<string, unknown>, tmp: string): Promise<Outcome> {
   const userDataDir = path.join(tmp, 'user-data');
@@ -170,6 +172,10 @@ async function main(): Promise<number> {
     }
     const where = outcome.kind === 'code-server' ? `VS Code ${result.vscodeVersion} (code-server)` : `VS Code ${result.vscodeVersion} (desktop)`;
     console.log(`integration: ran in ${where}, appHost ${result.appHost}, uiKind ${result.uiKind}, remoteName ${result.remoteName ?? 'none'}`);
+    const saved = saveReliabilityFigures(result.figures, result.vscodeVersion);
+    if (saved.length > 0) {
+      console.log(`integration: reliability figures (${saved.join(', ')}) saved to ${RELIABILITY_FILE}`);
+    }
     for (const f of result.failures) {
       console.log(`integration: FAILED ${f.title}: ${f.error.split('\n')[0]}`);
     }

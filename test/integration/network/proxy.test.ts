@@ -15,6 +15,7 @@ import { silentLogger } from '../../../src/log/logger';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { startForwardProxy, type ForwardProxy } from '../../support/forwardProxy';
 import { selfSignedCertificate } from '../../support/tlsCert';
+import { rejection } from '../../unit/rejection';
 import { hooks, ScriptedPrompts, sessionWhere, withTimeout } from '../auth/helpers';
 
 const API = 'https://api.modbox.test';
@@ -75,10 +76,10 @@ function hostsFileLoopbackAlias(): string | undefined {
 }
 
 async function failure(promise: Promise<unknown>, kind: string): Promise<ModboxError> {
-  const err = await promise.then(() => assert.fail(`expected a ${kind} error`), (e: unknown) => e);
-  assert.ok(err instanceof ModboxError, `not a ModboxError: ${String(err)}`);
-  assert.strictEqual(err.kind, kind, `${err.kind}: ${err.message}`);
-  return err;
+  return rejection<ModboxError>(promise, (err) => {
+    assert.ok(err instanceof ModboxError, `not a ModboxError: ${String(err)}`);
+    assert.strictEqual(err.kind, kind, `${err.kind}: ${err.message}`);
+  });
 }
 
 describe('network: VS Code proxy settings (real VS Code, HTTPS emulator behind a loopback proxy)', function () {

@@ -9,6 +9,7 @@ import { SessionStore } from '../../../src/auth/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
 import { configure, hooks, ScriptedPrompts, sessionWhere, signOutQuietly } from '../auth/helpers';
+import { recordFigures } from '../figures';
 import { control, resetEmulator } from '../views/helpers';
 import { backendOver, describeError, mint, sleep, toSession } from './support';
 
@@ -19,6 +20,7 @@ const DURATION_MS = 60_000;
 const MARGIN_MS = Math.min(60_000, (ACCESS_TTL_S * 1000) / 2);
 const JITTER_MS = Math.min(30_000, MARGIN_MS / 2);
 const LEASE_SETTLE_MS = 150;
+const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 interface RequestRecord {
   method: string;
@@ -32,12 +34,21 @@ describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', func
   let h: TestHooks;
   let prompts: ScriptedPrompts;
   const windows: Backend[] = [];
+  let figures: Record<string, unknown> | undefined;
+  let passed = false;
 
   before(async () => {
     h = await hooks();
   });
 
-  afterEach(async () => {
+  after(() => {
+    if (figures) {
+      recordFigures('endurance', { complete: true, passed, ...figures });
+    }
+  });
+
+  afterEach(async function () {
+    passed = this.currentTest?.state === 'passed';
     windows.splice(0).forEach((w) => w.dispose());
     h.setPrompts(undefined);
     await signOutQuietly(h);
@@ -120,6 +131,12 @@ describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', func
       `${refused} refused refreshes, ${stats.refreshReuse} reused refresh tokens, ${api401} API 401s retried invisibly, ` +
       `${failures.length} user-visible failures, ${prompts.warnings.length + expiries} expiry prompts`,
     );
+    figures = {
+      windows: 3, accessTtlSeconds: ACCESS_TTL_S, refreshTtlSeconds: REFRESH_TTL_S, seconds: round1(elapsedMs / 1000), calls,
+      refreshes: stats.refreshSuccess, expectedRefreshes: round1(expected), refreshBounds: [low, high], refusedRefreshes: refused,
+      reusedRefreshTokens: stats.refreshReuse, api401sRetriedInvisibly: api401, userVisibleFailures: failures.length,
+      expiryPrompts: prompts.warnings.length + expiries,
+    };
     assert.deepStrictEqual(failures, [], 'calls failed');
     assert.deepStrictEqual(prompts.warnings, [], 'the user was told the session expired');
     assert.strictEqual(expiries, 0, 'a window lost the session');

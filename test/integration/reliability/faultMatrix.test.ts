@@ -13,6 +13,7 @@ import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
 import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
 import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
 import { MemorySecretStorage } from '../../unit/auth/memorySecretStorage';
+import { recordFigures } from '../figures';
 import { control, emulatorUrl, MemoryMemento, resetEmulator, rows, setFault } from '../views/helpers';
 import {
   assertCleanMessage, BackendAccount, backendOver, describeError, issuedSecrets, mint, toSession, transportWithDeadline,
@@ -121,7 +122,19 @@ describe('reliability: fault matrix (every fault x every call)', function () {
     await control('DELETE', '/faults');
     await resetEmulator();
     await transport.close?.();
-    printMatrix(results);
+    const { passed, total } = printMatrix(results);
+    const cells = FAULTS.length * OPERATIONS.length;
+    recordFigures('faultMatrix', {
+      complete: results.size === cells,
+      passed: total === cells && passed === total,
+      faults: FAULTS.map((f) => f.name),
+      operations: OPERATIONS.map((o) => o.name),
+      cells,
+      cellsRun: results.size,
+      cellsPassed: [...results.values()].filter((r) => r.passed).length,
+      failedCells: [...results].filter(([, r]) => !r.passed).map(([key]) => key.replace('|', ' x ')),
+      notApplicable: `${NOT_APPLICABLE}: the tokens arrive in the callback itself; no exchange call exists to fault`,
+    });
   });
 
   for (const fault of FAULTS) {
@@ -275,7 +288,7 @@ async function perform(
   }
 }
 
-function printMatrix(results: Map<string, CellResult>): void {
+function printMatrix(results: Map<string, CellResult>): { passed: number; total: number } {
   const columns = [...OPERATIONS.map((o) => o.name), NOT_APPLICABLE];
   const width = Math.max(...FAULTS.map((f) => f.name.length)) + 2;
   const lines = [`${''.padEnd(width)}${columns.map((c) => c.padEnd(17)).join('')}`];
@@ -293,4 +306,5 @@ function printMatrix(results: Map<string, CellResult>): void {
   lines.push(`(${NOT_APPLICABLE}: n/a, the tokens arrive in the callback itself and no exchange call exists to fault)`);
   lines.push(`fault matrix: ${passed}/${total} cells passed`);
   console.log(lines.join('\n'));
+  return { passed, total };
 }

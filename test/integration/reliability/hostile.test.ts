@@ -12,6 +12,7 @@ import type { WorkspacesTreeNode } from '../../../src/views/workspacesTree';
 import {
   configure, hooks, nextCallback, openEditorLink, ScriptedPrompts, sessionWhere, signOutQuietly, withTimeout,
 } from '../auth/helpers';
+import { recordFigures } from '../figures';
 import { control, makeHarness, mintSession, resetEmulator, setFault, type Harness } from '../views/helpers';
 import { assertCleanMessage, CONTROL_OR_BIDI, issuedSecrets, mint } from './support';
 
@@ -30,6 +31,8 @@ interface Forged {
 }
 
 const enc = encodeURIComponent;
+/** 7 variants x 2 lists, 3 member variants, 3 hostile-seed views. */
+const RESPONSE_CASE_COUNT = 7 * 2 + 3 + 3;
 const wrongState = (): string => randomBytes(32).toString('base64url');
 
 const LINK_CASES: LinkCase[] = [
@@ -60,8 +63,38 @@ const LINK_CASES: LinkCase[] = [
   { name: 'unicode and control characters in the token', query: (s) => `access_token=${enc('eyJ\u0000\u202e😀.x.y')}&state=${s}`, expected: ['invalid'] },
 ];
 
+/** What the user must see. */
+type Sees =
+  /** One error row with Retry, its text matching, and nothing else. */
+  | { error: RegExp }
+  /** Exactly these data rows (labels as shown; a RegExp when cleaning makes the exact text incidental), no error row. */
+  | { labels: readonly (string | RegExp)[] }
+  /** `workspaces` workspaces, each expanding into exactly these member rows. */
+  | { workspaces: number; members: readonly (string | RegExp)[] }
+  /** At least `rows` data rows, and (members view) at least one member row under every workspace. */
+  | { atLeast: number; everyWorkspaceHasMembers?: boolean };
+
 describe('reliability: hostile input', function () {
   this.timeout(60_000);
+  /** Tests run and passed, by section, for the recorded figures. */
+  const tally = { links: { run: 0, passed: 0 }, responses: { run: 0, passed: 0 } };
+  const shownRows: string[] = [];
+  let linkOutcomes = 0;
+
+  afterEach(function () {
+    const section = this.currentTest?.parent?.title.startsWith('crafted') ? tally.links : tally.responses;
+    section.run++;
+    if (this.currentTest?.state === 'passed') section.passed++;
+  });
+
+  after(() => {
+    recordFigures('hostileInput', {
+      complete: tally.links.run === 1 && tally.responses.run === RESPONSE_CASE_COUNT,
+      passed: tally.links.passed === tally.links.run && tally.responses.passed === tally.responses.run,
+      craftedLinks: { cases: LINK_CASES.length, replaysAfterSignIn: 3, outcomesChecked: linkOutcomes, passed: tally.links.passed === 1 },
+      apiResponses: { cases: RESPONSE_CASE_COUNT, run: tally.responses.run, passed: tally.responses.passed, shown: shownRows },
+    });
+  });
 
   describe('crafted sign-in links through the real URI handler', () => {
     let h: TestHooks;
@@ -148,6 +181,7 @@ describe('reliability: hostile input', function () {
           assert.strictEqual(h.account.session?.accessToken, ada.access_token, `${name} changed the session`);
           outcomes.push(`${name} after sign-in: ignored-no-pending`);
         }
+        linkOutcomes = outcomes.length;
         console.log(`hostile links: ${outcomes.length} crafted links, none signed anyone in or changed a session\n  ${outcomes.join('\n  ')}`);
       } finally {
         release();
@@ -174,26 +208,57 @@ describe('reliability: hostile input', function () {
       name: string;
       setup(): Promise<void>;
       view: 'workspaces' | 'apiTokens' | 'members';
+      sees: Sees;
     }
 
-    const variants = ['huge', 'deep', 'wrongTypes', 'proto', 'markup', 'null', 'empty'] as const;
+    const tooLarge = { error: /^Couldn't load (workspaces|API tokens): .*the response is too large/ };
+    const unreadable = (what: string) => ({ error: new RegExp(`^Couldn't load ${what === 'workspaces' ? 'workspaces' : 'API tokens'}: .*no readable ${what} in the list`) });
+    const notAList = (what: string) => ({ error: new RegExp(`^Couldn't load ${what}: .*expected a list of ${what}`) });
+    const SCRIPT = /^<script>alert\(1\)<\/script>/;
     const RESPONSE_CASES: ResponseCase[] = [
-      ...variants.map((variant): ResponseCase => ({
-        name: `${variant} workspaces`, view: 'workspaces', setup: () => setFault('GET /workspaces', { kind: 'hostile', variant }),
+      ...([
+        ['huge', tooLarge],
+        // 100,000 nested arrays: the parser survives it and says the list is unreadable, not empty.
+        ['deep', unreadable('workspaces')],
+        ['wrongTypes', notAList('workspaces')],
+        ['proto', { labels: ['proto'] }],
+        ['markup', { labels: [SCRIPT] }],
+        ['null', notAList('workspaces')],
+        ['empty', notAList('workspaces')],
+      ] as const).map(([variant, sees]): ResponseCase => ({
+        name: `${variant} workspaces`, view: 'workspaces', sees, setup: () => setFault('GET /workspaces', { kind: 'hostile', variant }),
       })),
-      ...variants.map((variant): ResponseCase => ({
-        name: `${variant} API tokens`, view: 'apiTokens', setup: () => setFault('GET /api-tokens/', { kind: 'hostile', variant }),
+      ...([
+        ['huge', tooLarge],
+        ['deep', unreadable('API tokens')],
+        // One of the four items has an id (a number); the rest are skipped.
+        ['wrongTypes', { labels: ['(no description)'] }],
+        ['proto', { labels: ['proto'] }],
+        ['markup', { labels: [/^<img src=x onerror=alert\(1\)>$/] }],
+        ['null', notAList('API tokens')],
+        ['empty', notAList('API tokens')],
+      ] as const).map(([variant, sees]): ResponseCase => ({
+        name: `${variant} API tokens`, view: 'apiTokens', sees, setup: () => setFault('GET /api-tokens/', { kind: 'hostile', variant }),
       })),
-      ...(['proto', 'markup', 'wrongTypes'] as const).map((variant): ResponseCase => ({
-        name: `${variant} workspace members`, view: 'members', setup: () => setFault('GET /workspaces/*', { kind: 'hostile', variant }),
+      // The list itself is the default one (three workspaces for Ada); each workspace's detail is hostile.
+      ...([
+        ['proto', ['proto@example.com']],
+        ['markup', [/^<img src=x onerror=alert\(1\)>/]],
+        // The one member with a usable user id shows it, as no email was readable.
+        ['wrongTypes', ['12345']],
+      ] as const).map(([variant, members]): ResponseCase => ({
+        name: `${variant} workspace members`, view: 'members', sees: { workspaces: 3, members },
+        setup: () => setFault('GET /workspaces/*', { kind: 'hostile', variant }),
       })),
-      { name: 'hostile seed: workspaces', view: 'workspaces', setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
-      { name: 'hostile seed: API tokens', view: 'apiTokens', setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
-      { name: 'hostile seed: members', view: 'members', setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
+      // The default data plus 8 hostile names (markup, control characters, bidi, __proto__, 10,000 chars, blank, emoji).
+      { name: 'hostile seed: workspaces', view: 'workspaces', sees: { atLeast: 11 }, setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
+      { name: 'hostile seed: API tokens', view: 'apiTokens', sees: { atLeast: 11 }, setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
+      { name: 'hostile seed: members', view: 'members', sees: { atLeast: 11 + 11, everyWorkspaceHasMembers: true }, setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
     ];
 
+    assert.strictEqual(RESPONSE_CASES.length, RESPONSE_CASE_COUNT);
     for (const c of RESPONSE_CASES) {
-      it(`renders ${c.name} as plain, inert text`, async () => {
+      it(`renders ${c.name} as plain, inert text: ${describeSees(c.sees)}`, async () => {
         // Seeding resets the server's sessions, so the session comes after it.
         await c.setup();
         hv.account.setSession(await mintSession());
@@ -204,6 +269,7 @@ describe('reliability: hostile input', function () {
           assert.strictEqual(typeof label, 'string', 'a label that is not plain text');
           const text = label as string;
           assert.ok(text.length > 0 && text.length <= 1_000, `label length ${text.length}`);
+          assert.ok(text.trim() === text && text.trim().length > 0, `a blank or padded label ${JSON.stringify(text.slice(0, 60))}`);
           assert.ok(!CONTROL_OR_BIDI.test(text), `control characters in ${JSON.stringify(text.slice(0, 60))}`);
           assert.ok(!CONTROL_OR_BIDI.test(String(item.description ?? '')), 'control characters in the description');
           if (data) {
@@ -221,18 +287,79 @@ describe('reliability: hostile input', function () {
             assertCleanMessage(text, secrets, 'the message row');
           }
         }
+        assertSees(c.sees, items);
         assert.strictEqual(Object.getOwnPropertyNames(Object.prototype).sort().join(), protoBefore, 'Object.prototype changed');
         assert.strictEqual(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
-        console.log(`hostile response ${c.name}: ${items.length} rows (${items.filter((i) => !i.data).map((i) => i.item.contextValue).join(',') || 'data only'})`);
+        const byKind = new Map<string, number>();
+        for (const i of items) {
+          const kind = i.data ? i.kind : String(i.item.contextValue);
+          byKind.set(kind, (byKind.get(kind) ?? 0) + 1);
+        }
+        const summary = `${c.name}: ${[...byKind].map(([kind, count]) => `${count} ${kind}`).join(', ') || 'no rows'}`;
+        shownRows.push(summary);
+        console.log(`hostile response ${summary}`);
       });
     }
   });
 });
 
+function describeSees(sees: Sees): string {
+  if ('error' in sees) return 'an error row with Retry';
+  if ('labels' in sees) return `exactly ${sees.labels.length} row(s)`;
+  if ('members' in sees) return `${sees.workspaces} workspaces, each with ${sees.members.length} member row(s)`;
+  return `at least ${sees.atLeast} rows${sees.everyWorkspaceHasMembers ? ', members under every workspace' : ''}`;
+}
+
+function labelMatches(label: string, expected: string | RegExp): boolean {
+  return typeof expected === 'string' ? label === expected : expected.test(label);
+}
+
+function assertSees(sees: Sees, items: Rendered[]): void {
+  const shown = JSON.stringify(items.map((i) => `${i.kind}:${String(i.item.label).slice(0, 80)}`));
+  const errors = items.filter((i) => i.item.contextValue === 'error');
+  if ('error' in sees) {
+    assert.strictEqual(items.length, 1, `expected one error row, saw ${shown}`);
+    assert.strictEqual(errors.length, 1, `expected an error row, saw ${shown}`);
+    assert.match(String(errors[0].item.label), sees.error);
+    assert.strictEqual(errors[0].item.command?.command, 'modbox.refresh', 'the error row offers no Retry');
+    return;
+  }
+  assert.deepStrictEqual(errors, [], `an error row: ${shown}`);
+  const data = items.filter((i) => i.data);
+  if ('labels' in sees) {
+    assert.strictEqual(data.length, sees.labels.length, `rows: ${shown}`);
+    sees.labels.forEach((expected, i) => assert.ok(labelMatches(String(data[i].item.label), expected), `row ${i}: ${shown}`));
+    return;
+  }
+  const workspaces = data.filter((i) => i.kind === 'workspace');
+  if ('members' in sees) {
+    assert.strictEqual(workspaces.length, sees.workspaces, `workspaces: ${shown}`);
+    for (const w of workspaces) {
+      const members = w.children ?? [];
+      assert.strictEqual(members.length, sees.members.length, `members of ${String(w.item.label)}: ${shown}`);
+      members.forEach((m, i) => {
+        assert.strictEqual(m.kind, 'member', `not a member row under ${String(w.item.label)}: ${shown}`);
+        assert.ok(labelMatches(String(m.item.label), sees.members[i]), `member ${i} of ${String(w.item.label)}: ${String(m.item.label)}`);
+      });
+    }
+    return;
+  }
+  assert.ok(data.length >= sees.atLeast, `expected at least ${sees.atLeast} rows, saw ${data.length}: ${shown}`);
+  if (sees.everyWorkspaceHasMembers) {
+    assert.ok(workspaces.length > 0, 'no workspaces');
+    for (const w of workspaces) {
+      assert.ok((w.children ?? []).some((m) => m.kind === 'member'), `no member rows under ${String(w.item.label)}`);
+    }
+  }
+}
+
 interface Rendered {
   item: vscode.TreeItem;
   /** A row of server data, as opposed to a loading/error/empty message. */
   data: boolean;
+  kind: string;
+  /** A workspace's rows once expanded. */
+  children?: Rendered[];
 }
 
 async function renderView(hv: Harness, view: 'workspaces' | 'apiTokens' | 'members'): Promise<Rendered[]> {
@@ -241,16 +368,23 @@ async function renderView(hv: Harness, view: 'workspaces' | 'apiTokens' | 'membe
     const nodes = ((await hv.apiTokens.getChildren()) ?? []) as ApiTokensTreeNode[];
     return nodes.map((node) => {
       const item = hv.apiTokens.resolveTreeItem(hv.apiTokens.getTreeItem(node), node);
-      return { item, data: node.kind === 'apiToken' };
+      return { item, data: node.kind === 'apiToken', kind: node.kind };
     });
   }
   await hv.workspaces.refresh();
-  let nodes = ((await hv.workspaces.getChildren()) ?? []) as WorkspacesTreeNode[];
-  if (view === 'members') {
-    const parents = nodes.filter((n) => n.kind === 'workspace');
-    assert.ok(parents.length > 0, 'no workspace to expand');
-    const children = await Promise.all(parents.map(async (p) => ((await hv.workspaces.getChildren(p)) ?? []) as WorkspacesTreeNode[]));
-    nodes = [...nodes, ...children.flat()];
+  const nodes = ((await hv.workspaces.getChildren()) ?? []) as WorkspacesTreeNode[];
+  const render = (node: WorkspacesTreeNode): Rendered => ({ item: hv.workspaces.getTreeItem(node), data: node.kind !== 'message', kind: node.kind });
+  const rows = nodes.map(render);
+  if (view !== 'members') {
+    return rows;
   }
-  return nodes.map((node) => ({ item: hv.workspaces.getTreeItem(node), data: node.kind !== 'message' }));
+  // Expand every workspace, as a user clicking each one would.
+  const expanded = await Promise.all(nodes.map(async (node, i) => {
+    if (node.kind !== 'workspace') return [];
+    const children = (((await hv.workspaces.getChildren(node)) ?? []) as WorkspacesTreeNode[]).map(render);
+    rows[i].children = children;
+    return children;
+  }));
+  assert.ok(rows.some((r) => r.children), 'no workspace to expand');
+  return [...rows, ...expanded.flat()];
 }

@@ -12,6 +12,7 @@ import type { Transport } from '../../../src/api/transport';
 import type * as TransportModule from '../../../src/api/transport/undiciTransport';
 import { errorReason } from '../../../src/views/errorText';
 import { plainL10n } from '../../../src/views/l10n';
+import { rejection } from '../rejection';
 import { closedPort, startProxy, type TestProxy } from './loopback';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
@@ -49,12 +50,10 @@ describe('errors from the separately bundled transport', function () {
   it('are ModboxErrors to the extension, with their specific message', async () => {
     const port = await closedPort();
     transport = bundle.createUndiciTransport({ env: {} });
-    const err = await transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/workspaces`, headers: {}, timeoutMs: 3000 }).then(
-      () => assert.fail('expected a failure'),
-      (e: unknown) => e,
+    const err = await rejection<ModboxError>(
+      transport.request({ method: 'GET', url: `http://127.0.0.1:${port}/workspaces`, headers: {}, timeoutMs: 3000 }),
+      (e) => assert.ok(e instanceof ModboxError && isModboxError(e), `instanceof failed across bundles: ${String(e)}`),
     );
-    assert.ok(err instanceof ModboxError, 'instanceof failed across bundles');
-    assert.ok(isModboxError(err));
     assert.equal(err.kind, 'offline');
     assert.ok(isTransient(err));
     assert.equal(errorReason(err, plainL10n), `Can't reach Modbox at 127.0.0.1:${port}. Check your internet connection.`);
@@ -75,8 +74,7 @@ describe('errors from the separately bundled transport', function () {
     proxy = await startProxy({ requireAuth: 'Basic nope' });
     transport = bundle.createUndiciTransport({ httpProxySetting: proxy.url, env: {} });
     const http = new HttpClient({ transport, baseUrl: 'https://api.modbox.test', version: '0.0.0', random: () => 0, baseBackoffMs: 1 });
-    const err = await http.request({ method: 'GET', path: '/workspaces' }).then(() => assert.fail('expected a failure'), (e: unknown) => e);
-    assert.ok(isModboxError(err));
+    const err = await rejection<ModboxError>(http.request({ method: 'GET', path: '/workspaces' }), (e) => assert.ok(isModboxError(e), String(e)));
     assert.equal(err.kind, 'proxy');
     assert.equal(err.status, 407);
     assert.deepEqual(proxy.connects, ['api.modbox.test:443']);

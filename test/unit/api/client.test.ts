@@ -5,6 +5,7 @@ import { API_TOKEN_CANNOT_MANAGE_TOKENS, ModboxError } from '../../../src/api/er
 import { HttpClient } from '../../../src/api/http';
 import type { Transport } from '../../../src/api/transport';
 import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
+import { rejection } from '../rejection';
 import { startServer, type LoopbackServer } from './loopback';
 
 const OLD_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJvbGQifQ.b2xkLXNpZw';
@@ -86,18 +87,14 @@ class FakeCredentials implements CredentialSource {
 }
 
 async function failsWith(promise: Promise<unknown>, kind: string): Promise<ModboxError> {
-  try {
-    await promise;
-  } catch (err) {
+  return rejection<ModboxError>(promise, (err) => {
     assert.ok(err instanceof ModboxError, String(err));
     assert.equal(err.kind, kind, err.message);
     for (const secret of SECRETS) {
       assert.ok(!err.message.includes(secret), `secret in message: ${err.message}`);
       assert.ok(!(err.detail ?? '').includes(secret), `secret in detail: ${err.detail}`);
     }
-    return err;
-  }
-  assert.fail(`expected ${kind}`);
+  });
 }
 
 describe('ModboxClient (loopback server, real transport)', function () {

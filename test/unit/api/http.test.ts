@@ -1,8 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { ModboxError } from '../../../src/api/errors';
+import { ModboxError, proxyError } from '../../../src/api/errors';
 import { HttpClient, parseRetryAfter, type HttpClientOptions } from '../../../src/api/http';
 import { FakeClock } from '../fakeClock';
-import { FakeTransport, json } from './fakeTransport';
+import { rejection } from '../rejection';
+import { FakeTransport, json, type Step } from './fakeTransport';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
 const BASE = 'https://api.modbox.run';
@@ -12,15 +13,11 @@ function client(transport: FakeTransport, clock = new FakeClock(), extra: Partia
 }
 
 async function rejects(promise: Promise<unknown>, kind: string): Promise<ModboxError> {
-  try {
-    await promise;
-  } catch (err) {
+  return rejection<ModboxError>(promise, (err) => {
     assert.ok(err instanceof ModboxError, `not a ModboxError: ${String(err)}`);
     assert.equal(err.kind, kind, err.message);
     assert.ok(!err.message.includes(TOKEN) && !err.message.includes('c2lnbmF0dXJl'), 'token in error message');
-    return err;
-  }
-  assert.fail(`expected ${kind}`);
+  });
 }
 
 describe('HttpClient', () => {
@@ -179,19 +176,30 @@ describe('HttpClient', () => {
       assert.equal(t.requests.length, 2);
     });
 
-    it('does not retry a GET on 4xx, TLS or proxy failures', async () => {
-      for (const step of [json(401, {}), json(404, {}), { networkCode: 'CERT_HAS_EXPIRED' }, { networkCode: 'ENOTFOUND' }]) {
+    it('does not retry a GET on 4xx, TLS, DNS or proxy failures', async () => {
+      const proxyRefusal: Step = () => {
+        throw proxyError('proxy.corp.example:8080', { status: 407 });
+      };
+      const cases: [Step, string][] = [
+        [json(401, {}), 'unauthorized'], [json(404, {}), 'notFound'], [{ networkCode: 'CERT_HAS_EXPIRED' }, 'tls'],
+        [{ networkCode: 'ENOTFOUND' }, 'dns'], [proxyRefusal, 'proxy'],
+      ];
+      for (const [step, kind] of cases) {
         const t = new FakeTransport(step, json(200, {}));
-        await assert.rejects(client(t).request({ method: 'GET', path: '/x' }));
-        assert.equal(t.requests.length, 1);
+        await rejects(client(t).request({ method: 'GET', path: '/x' }), kind);
+        assert.equal(t.requests.length, 1, `${kind} retried`);
       }
     });
 
     it('never retries POST, PUT or PATCH', async () => {
       for (const method of ['POST', 'PUT', 'PATCH'] as const) {
-        for (const step of [{ status: 503 }, { networkCode: 'ECONNRESET' }, { networkCode: 'ECONNREFUSED' }, json(429, {}, { 'retry-after': '1' })]) {
+        const cases: [Step, string][] = [
+          [{ status: 503 }, 'server'], [{ networkCode: 'ECONNRESET' }, 'offline'], [{ networkCode: 'ECONNREFUSED' }, 'offline'],
+          [json(429, {}, { 'retry-after': '1' }), 'rateLimited'],
+        ];
+        for (const [step, kind] of cases) {
           const t = new FakeTransport(step, json(200, {}));
-          await assert.rejects(client(t).request({ method, path: '/api-tokens/', body: {} }));
+          await rejects(client(t).request({ method, path: '/api-tokens/', body: {} }), kind);
           assert.equal(t.requests.length, 1, `${method} retried`);
         }
       }
@@ -202,9 +210,10 @@ describe('HttpClient', () => {
       const refused = new FakeTransport({ networkCode: 'ECONNREFUSED' }, { status: 204 });
       await clock.run(client(refused, clock).request({ method: 'DELETE', path: '/api-tokens/t1' }));
       assert.equal(refused.requests.length, 2);
-      for (const step of [{ networkCode: 'ECONNRESET' }, { networkCode: 'UND_ERR_HEADERS_TIMEOUT' }, { status: 503 }]) {
+      const cases: [Step, string][] = [[{ networkCode: 'ECONNRESET' }, 'offline'], [{ networkCode: 'UND_ERR_HEADERS_TIMEOUT' }, 'timeout'], [{ status: 503 }, 'server']];
+      for (const [step, kind] of cases) {
         const t = new FakeTransport(step, { status: 204 });
-        await assert.rejects(client(t, clock).request({ method: 'DELETE', path: '/api-tokens/t1' }));
+        await rejects(client(t, clock).request({ method: 'DELETE', path: '/api-tokens/t1' }), kind);
         assert.equal(t.requests.length, 1);
       }
     });

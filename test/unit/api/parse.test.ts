@@ -31,12 +31,10 @@ describe('parseTokenResponse', () => {
     assertBadResponse(() => parseTokenResponse({ access_token: 'x'.repeat(20_000) }));
   });
   it('never puts the token into the error message', () => {
-    try {
-      parseTokenResponse({ tokens: { access_token: 'secret value with spaces' } });
-      assert.fail('should throw');
-    } catch (err) {
-      assert.ok(!(err as Error).message.includes('secret value'));
-    }
+    assert.throws(
+      () => parseTokenResponse({ tokens: { access_token: 'secret value with spaces' } }),
+      (err: unknown) => err instanceof ModboxError && err.kind === 'badResponse' && !err.message.includes('secret value'),
+    );
   });
 });
 
@@ -69,7 +67,18 @@ describe('parseWorkspaces', () => {
     assert.ok(out.name.length <= 255);
   });
   it('rejects ids that could break a header or path', () => {
-    assert.deepEqual(parseWorkspaces([{ id: 'a b' }, { id: 'a\r\nb' }, { id: '' }]), []);
+    assert.deepEqual(parseWorkspaces([{ id: 'a b' }, { id: 'a\r\nb' }, { id: '' }, { id: 'w1' }]), [{ id: 'w1', name: 'w1' }]);
+  });
+  it('refuses a non-empty list with nothing readable in it, rather than showing it as empty', () => {
+    const unreadable = (err: unknown) => err instanceof ModboxError && err.kind === 'badResponse' && /no readable workspaces/.test(err.message);
+    assert.throws(() => parseWorkspaces([{ id: 'a b' }, { id: '' }]), unreadable);
+    // Deeply nested arrays (a hostile or broken server) are one unreadable item.
+    assert.throws(() => parseWorkspaces(JSON.parse(`${'['.repeat(10_000)}${']'.repeat(10_000)}`)), unreadable);
+    assert.throws(() => parseApiTokens([[[[]]], null, 'x']), (err: unknown) => err instanceof ModboxError && /no readable API tokens/.test(err.message));
+    assert.throws(() => parseWorkspaceDetail({ id: 'w1', members: [5, null] }), (err: unknown) => err instanceof ModboxError && /no readable members/.test(err.message));
+    // An empty list is a real answer.
+    assert.deepEqual(parseWorkspaces({ workspaces: [] }), []);
+    assert.deepEqual(parseApiTokens([]), []);
   });
   it('caps the number of items', () => {
     const many = Array.from({ length: MAX_LIST_ITEMS + 50 }, (_, i) => ({ id: `w${i}`, name: 'n' }));

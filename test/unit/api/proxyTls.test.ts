@@ -8,19 +8,16 @@ import { createUndiciTransport } from '../../../src/api/transport/undiciTranspor
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { startForwardProxy, type ForwardProxy } from '../../support/forwardProxy';
 import { selfSignedCertificate, type TestCertificate } from '../../support/tlsCert';
+import { rejection } from '../rejection';
 import { closedPort } from './loopback';
 
 const API = 'https://api.modbox.test';
 
 async function failure(promise: Promise<unknown>, kind: string): Promise<ModboxError> {
-  try {
-    await promise;
-  } catch (err) {
+  return rejection<ModboxError>(promise, (err) => {
     assert.ok(err instanceof ModboxError, `not a ModboxError: ${String(err)}`);
     assert.equal(err.kind, kind, `${err.kind}: ${err.message}`);
-    return err;
-  }
-  assert.fail(`expected a ${kind} error`);
+  });
 }
 
 describe('undiciTransport: HTTPS through a forward proxy', function () {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { ModboxError } from '../../../src/api/errors';
 import type { HttpRequest, Transport } from '../../../src/api/transport';
 import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
+import { rejection } from '../rejection';
 import { closedPort, loopbackLookup, startProxy, startServer, type LoopbackServer, type TestProxy } from './loopback';
 
 const SECRET = 'mbx_SuperSecretTransportToken42';
@@ -11,15 +12,11 @@ function get(url: string, extra: Partial<HttpRequest> = {}): HttpRequest {
 }
 
 async function expectError(promise: Promise<unknown>, kind: string): Promise<ModboxError> {
-  try {
-    await promise;
-  } catch (err) {
+  return rejection<ModboxError>(promise, (err) => {
     assert.ok(err instanceof ModboxError, `not a ModboxError: ${String(err)}`);
     assert.equal(err.kind, kind, err.message);
     assert.ok(!err.message.includes('SuperSecret'), 'secret in message');
-    return err;
-  }
-  assert.fail(`expected a ${kind} error`);
+  });
 }
 
 describe('undiciTransport', function () {

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { CallbackResult } from '../../../src/auth/callback';
 import { PendingSignIns, SignInError } from '../../../src/auth/pendingSignIn';
 import { FakeClock, flushMicrotasks } from '../fakeClock';
+import { rejection } from '../rejection';
 import { CaptureLog, makeJwt } from './helpers';
 
 const AT = makeJwt({ sub: 'u' });
@@ -10,14 +11,8 @@ function tokens(state: string | undefined): CallbackResult {
   return { kind: 'tokens', state, tokens: { accessToken: AT, refreshToken: 'rt-secret', expiresIn: 300 } };
 }
 
-async function rejection(p: Promise<unknown>): Promise<SignInError> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof SignInError);
-    return err;
-  }
-  assert.fail('expected a rejection');
+function signInRejection(p: Promise<unknown>): Promise<SignInError> {
+  return rejection<SignInError>(p, (err) => assert.ok(err instanceof SignInError, `not a SignInError: ${String(err)}`));
 }
 
 describe('auth/pendingSignIn PendingSignIns', () => {
@@ -83,12 +78,12 @@ describe('auth/pendingSignIn PendingSignIns', () => {
   it('reports access_denied as "cancelled in the browser" and other errors clearly', async () => {
     const a = pending.begin('github');
     assert.equal(pending.complete({ kind: 'error', state: a.state, error: 'access_denied' }), 'accepted');
-    const denied = await rejection(a.result);
+    const denied = await signInRejection(a.result);
     assert.equal(denied.kind, 'denied');
     assert.equal(denied.message, 'Sign-in was cancelled in the browser.');
     const b = pending.begin('github');
     pending.complete({ kind: 'error', state: b.state, error: 'server_error' });
-    const failed = await rejection(b.result);
+    const failed = await signInRejection(b.result);
     assert.equal(failed.kind, 'failed');
     assert.match(failed.message, /server_error/);
   });
@@ -98,7 +93,7 @@ describe('auth/pendingSignIn PendingSignIns', () => {
     await clock.advance(5 * 60_000 - 1);
     assert.equal(pending.hasPending, true);
     await clock.advance(1);
-    const err = await rejection(attempt.result);
+    const err = await signInRejection(attempt.result);
     assert.equal(err.kind, 'timeout');
     assert.match(err.message, /5 minutes/);
     assert.equal(pending.hasPending, false);
@@ -108,7 +103,7 @@ describe('auth/pendingSignIn PendingSignIns', () => {
   it('cancel rejects with "cancelled" and the state no longer works', async () => {
     const attempt = pending.begin('github');
     attempt.cancel('User pressed Cancel');
-    const err = await rejection(attempt.result);
+    const err = await signInRejection(attempt.result);
     assert.equal(err.kind, 'cancelled');
     assert.equal(err.message, 'User pressed Cancel');
     assert.equal(pending.complete(tokens(attempt.state)), 'ignored-no-pending');
@@ -117,7 +112,7 @@ describe('auth/pendingSignIn PendingSignIns', () => {
   it('a new attempt cancels the old one, whose state is then refused', async () => {
     const first = pending.begin('github');
     const second = pending.begin('google');
-    const err = await rejection(first.result);
+    const err = await signInRejection(first.result);
     assert.equal(err.kind, 'cancelled');
     assert.equal(pending.complete(tokens(first.state)), 'ignored-bad-state');
     first.cancel(); // cancelling a replaced attempt must not touch the new one

@@ -8,7 +8,7 @@ import { MemorySecretStorage } from './memorySecretStorage';
 const API = 'https://api.modbox.run';
 
 describe('auth/sessionStore', () => {
-  it('uses one versioned key per server, whatever the spelling of its URL', () => {
+  it('uses one versioned key per server, whatever the case, default port, slashes or spaces in its URL', () => {
     assert.equal(sessionKey('https://API.modbox.run/'), 'modbox.session.v1:https://api.modbox.run');
     assert.equal(normalizeApiUrl('https://api.modbox.run:443//'), 'https://api.modbox.run');
     assert.equal(normalizeApiUrl(' http://127.0.0.1:8123/base/ '), 'http://127.0.0.1:8123/base');

@@ -75,18 +75,29 @@ describe('Loader', () => {
     assert.equal(loader.value, undefined);
   });
 
-  it('lets the newest of two overlapping loads win, whatever order they finish in', async () => {
-    const { loader } = make();
-    const first = deferred<string[]>();
-    const second = deferred<string[]>();
-    const p1 = loader.load(() => first.promise);
-    const p2 = loader.load(() => second.promise);
-    second.resolve(['new']);
-    await p2;
-    first.resolve(['old']);
-    await p1;
-    assert.deepEqual(loader.state, { kind: 'loaded', value: ['new'] });
-  });
+  for (const order of ['newest first', 'oldest first'] as const) {
+    it(`lets the newest of two overlapping loads win when they finish ${order}`, async () => {
+      const { loader } = make();
+      const first = deferred<string[]>();
+      const second = deferred<string[]>();
+      const p1 = loader.load(() => first.promise);
+      const p2 = loader.load(() => second.promise);
+      if (order === 'newest first') {
+        second.resolve(['new']);
+        await p2;
+        first.resolve(['old']);
+        await p1;
+      } else {
+        first.resolve(['old']);
+        await p1;
+        // The older answer is never shown, not even for a moment.
+        assert.notDeepEqual(loader.value, ['old']);
+        second.resolve(['new']);
+        await p2;
+      }
+      assert.deepEqual(loader.state, { kind: 'loaded', value: ['new'] });
+    });
+  }
 
   it('turns a failure into a failed state and never rejects', async () => {
     const { loader } = make();

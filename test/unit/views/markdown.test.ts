@@ -7,7 +7,10 @@ describe('escapeMarkdown', () => {
   });
 
   it('escapes every markdown and HTML metacharacter', () => {
-    const hostile = '**bold** [x](https://evil.example) <img src=x> `code` $(alert) # h | t ~s~ _i_ !';
+    // Every ASCII punctuation character, then the constructs they make.
+    const punctuation = Array.from({ length: 0x7f - 0x21 }, (_, i) => String.fromCharCode(0x21 + i)).filter((c) => !/[A-Za-z0-9]/.test(c)).join('');
+    assert.equal(punctuation.length, 32);
+    const hostile = `${punctuation} **bold** [x](https://evil.example) <img src=x> \`code\` $(alert) # h | t ~s~ _i_ !`;
     const escaped = escapeMarkdown(hostile);
     // Every punctuation character is preceded by a backslash, so nothing is left to interpret.
     for (let i = 0; i < escaped.length; i++) {

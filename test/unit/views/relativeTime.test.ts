@@ -35,7 +35,25 @@ describe('relative dates', () => {
     assert.equal(parseServerDate('not a date'), undefined);
   });
 
-  it('formats absolute dates the same way in every time zone', () => {
-    assert.equal(formatAbsoluteDate(NOW), '2026-03-15 12:00 UTC');
+  it('formats absolute dates the same way in time zones from UTC-11 to UTC+14', () => {
+    // Node applies a TZ assigned at run time to new Date computations.
+    const saved = process.env.TZ;
+    const zones = ['UTC', 'Pacific/Pago_Pago', 'America/Los_Angeles', 'America/Sao_Paulo', 'Europe/Berlin', 'Asia/Kolkata', 'Asia/Tokyo', 'Pacific/Kiritimati'];
+    const localHours = new Set<number>();
+    try {
+      for (const zone of zones) {
+        process.env.TZ = zone;
+        localHours.add(new Date(NOW).getHours());
+        assert.equal(formatAbsoluteDate(NOW), '2026-03-15 12:00 UTC', zone);
+      }
+    } finally {
+      if (saved === undefined) {
+        delete process.env.TZ;
+      } else {
+        process.env.TZ = saved;
+      }
+    }
+    // Proof the zones took effect: local clocks disagreed while the formatted date did not.
+    assert.equal(localHours.size, zones.length, `local hours ${[...localHours].join(',')}`);
   });
 });
