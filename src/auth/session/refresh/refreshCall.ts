@@ -10,7 +10,7 @@ import type { SessionCache } from './sessionCache';
  * What the refresh call throws: `kind: 'unauthorized'` means the server
  * refused the refresh token; every other kind is transient.
  */
-export interface RefreshErrorLike {
+interface RefreshErrorLike {
   kind: string;
   retryAfterMs?: number;
 }

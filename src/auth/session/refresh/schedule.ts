@@ -1,7 +1,7 @@
 import { decodeClaims } from '../../jwt';
 import type { StoredSession } from '../../session';
 
-/** When to refresh, and how to back off: the numbers behind every decision in this file. */
+/** How early to refresh and how to back off; every decision below follows from these numbers. */
 export interface RefreshTiming {
   /** Refresh when the access token has less than this left (capped at half its lifetime). */
   marginMs: number;
@@ -25,7 +25,7 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
 const MIN_TIMER_GAP_MS = 1_000;
 
 /** The configured margin, but never more than half the token's lifetime (short TTLs in tests). */
-export function refreshMargin(session: StoredSession, marginMs: number): number {
+function refreshMargin(session: StoredSession, marginMs: number): number {
   const claims = decodeClaims(session.accessToken);
   if (claims?.exp !== undefined && claims.iat !== undefined && claims.exp > claims.iat) {
     return Math.min(marginMs, ((claims.exp - claims.iat) * 1000) / 2);
