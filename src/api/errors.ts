@@ -54,18 +54,6 @@ export function isModboxError(err: unknown): err is ModboxError {
   return err instanceof ModboxError;
 }
 
-const TRANSIENT_KINDS: ReadonlySet<ModboxErrorKind> = new Set(['offline', 'dns', 'timeout', 'server', 'rateLimited']);
-
-/** Failures worth retrying later that say nothing about the credentials (a session survives them). */
-export function isTransient(err: unknown): boolean {
-  return isModboxError(err) && TRANSIENT_KINDS.has(err.kind);
-}
-
-/** Failures that mean the credentials were refused. */
-export function isAuthFailure(err: unknown): boolean {
-  return isModboxError(err) && (err.kind === 'unauthorized' || err.kind === 'forbidden');
-}
-
 export const API_TOKEN_CANNOT_MANAGE_TOKENS =
   "API tokens can't manage API tokens. Sign in with Google, GitHub or Microsoft to manage them.";
 

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { ModboxClient } from '../api/client';
 import type { Logger } from '../log/logger';
 import type { Account } from './account';
-import type { TokenRefresher } from './refresher';
+import type { TokenRefresher } from './session/refresh/tokenRefresher';
 import { diffSessions, type StoredSession } from './session';
 import type { SessionStore } from './sessionStore';
 import type { SignInOptions } from './signIn';

@@ -5,7 +5,7 @@ import type { Transport } from '../api/transport';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
 import type { Backend } from './accountService';
-import { TokenRefresher } from './refresher';
+import { TokenRefresher } from './session/refresh/tokenRefresher';
 import { type SecretStorageLike, SessionStore } from './sessionStore';
 
 export interface BackendDeps {

@@ -114,9 +114,3 @@ export class SecretRefreshLease implements RefreshLeaseLike {
     return undefined;
   }
 }
-
-/** For callers that want no cross-window coordination (a single window, some tests). */
-export const noLease: RefreshLeaseLike = {
-  tryAcquire: () => Promise.resolve({ acquired: true }),
-  release: () => Promise.resolve(),
-};

@@ -16,7 +16,7 @@ import { backendOver, describeError, mint, sleep, toSession } from './support';
 const ACCESS_TTL_S = 2;
 const REFRESH_TTL_S = 6;
 const DURATION_MS = 60_000;
-/** The refresher's defaults (src/auth/refresher.ts): margin 60 s and jitter 30 s, both capped by the lifetime. */
+/** The refresher's defaults (src/auth/session/refresh/schedule.ts): margin 60 s and jitter 30 s, both capped by the lifetime. */
 const MARGIN_MS = Math.min(60_000, (ACCESS_TTL_S * 1000) / 2);
 const JITTER_MS = Math.min(30_000, MARGIN_MS / 2);
 const LEASE_SETTLE_MS = 150;

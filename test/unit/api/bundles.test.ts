@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import Module from 'node:module';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
-import { isModboxError, isTransient, ModboxError } from '../../../src/api/errors';
+import { isModboxError, ModboxError } from '../../../src/api/errors';
 import { HttpClient } from '../../../src/api/http';
 import type { Transport } from '../../../src/api/transport';
 import type * as TransportModule from '../../../src/api/transport/undiciTransport';
@@ -55,7 +55,6 @@ describe('errors from the separately bundled transport', function () {
       (e) => assert.ok(e instanceof ModboxError && isModboxError(e), `instanceof failed across bundles: ${String(e)}`),
     );
     assert.equal(err.kind, 'offline');
-    assert.ok(isTransient(err));
     assert.equal(errorReason(err, plainL10n), `Can't reach Modbox at 127.0.0.1:${port}. Check your internet connection.`);
   });
 

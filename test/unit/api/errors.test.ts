@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import {
-  classifyNetworkError, extractServerDetail, httpError, isAuthFailure, isTransient, ModboxError, proxyError, sanitizeDetail,
+  classifyNetworkError, extractServerDetail, httpError, ModboxError, proxyError, sanitizeDetail,
 } from '../../../src/api/errors';
 
 function sysError(code: string, message = 'misleading text: certificate proxy timeout ENOTFOUND'): Error {
@@ -68,23 +68,6 @@ describe('classifyNetworkError', () => {
   it('passes ModboxErrors through untouched', () => {
     const original = new ModboxError('server', 'x');
     assert.equal(classifyNetworkError(original, ctx), original);
-  });
-});
-
-describe('isTransient / isAuthFailure', () => {
-  const transient = ['offline', 'dns', 'timeout', 'server', 'rateLimited'] as const;
-  const permanent = ['tls', 'proxy', 'unauthorized', 'forbidden', 'notFound', 'validation', 'badResponse', 'cancelled', 'insecureUrl'] as const;
-  for (const kind of transient) {
-    it(`${kind} is transient`, () => assert.equal(isTransient(new ModboxError(kind, 'x')), true));
-  }
-  for (const kind of permanent) {
-    it(`${kind} is not transient`, () => assert.equal(isTransient(new ModboxError(kind, 'x')), false));
-  }
-  it('only unauthorized and forbidden are auth failures', () => {
-    assert.equal(isAuthFailure(new ModboxError('unauthorized', 'x')), true);
-    assert.equal(isAuthFailure(new ModboxError('forbidden', 'x')), true);
-    assert.equal(isAuthFailure(new ModboxError('offline', 'x')), false);
-    assert.equal(isTransient(new Error('x')), false);
   });
 });
 
