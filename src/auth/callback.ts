@@ -1,3 +1,4 @@
+import { withoutControlChars } from '../util/untrustedText';
 import { looksLikeJwt } from './jwt';
 import type { TokenSet } from './session';
 
@@ -168,15 +169,6 @@ function seconds(value: string | undefined): number | undefined {
   }
   const n = Number(value);
   return n > 0 && n <= 10 * 365 * 24 * 3600 ? n : undefined;
-}
-
-function withoutControlChars(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? ' ' : ch;
-  }
-  return out;
 }
 
 function invalid(reason: string): CallbackResult {
