@@ -1,4 +1,4 @@
-import { withoutControlChars } from '../util/untrustedText';
+import { labelText } from '../util/untrustedText';
 import { looksLikeJwt } from './jwt';
 import type { TokenSet } from './session';
 
@@ -128,7 +128,7 @@ function interpret(params: Map<string, string>): CallbackResult {
     const description = params.get('error_description');
     if (description) {
       // Display text from outside: no control characters, bounded length.
-      result.description = withoutControlChars(description).slice(0, 300);
+      result.description = labelText(description, 300);
     }
     return result;
   }
