@@ -1,4 +1,5 @@
 import { redact } from '../log/redact';
+import { messageText, withoutControlChars } from '../util/untrustedText';
 import type { UnusableProxy } from './proxy';
 
 export type ModboxErrorKind =
@@ -170,11 +171,12 @@ export function unusableProxyError(proxy: UnusableProxy, host: string): ModboxEr
 }
 
 const MAX_DETAIL = 300;
-// C0/C1 controls and bidi overrides, which can disguise text.
-// eslint-disable-next-line no-control-regex -- stripping control characters is the point
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-/** Makes a server-provided message safe to show: no HTML, no control characters, no secrets, bounded length. */
+/**
+ * Makes a server-provided message safe to show: no HTML, no control
+ * characters, no secrets, no link or icon syntax (it ends up in notifications
+ * inside the error's message), bounded length.
+ */
 export function sanitizeDetail(text: unknown, secrets: readonly string[] = []): string | undefined {
   if (typeof text !== 'string') {
     return undefined;
@@ -190,11 +192,8 @@ export function sanitizeDetail(text: unknown, secrets: readonly string[] = []): 
       out = out.split(secret).join('<redacted>');
     }
   }
-  out = redact(out.replace(CONTROL_RE, ' ')).replace(/\s+/g, ' ').trim();
-  if (!out) {
-    return undefined;
-  }
-  return out.length > MAX_DETAIL ? `${out.slice(0, MAX_DETAIL - 1).trimEnd()}…` : out;
+  out = messageText(redact(withoutControlChars(out)), MAX_DETAIL);
+  return out || undefined;
 }
 
 export interface HttpErrorContext {

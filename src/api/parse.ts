@@ -5,6 +5,7 @@
  * bounded. Nesting is fixed by the shapes read, so depth is bounded too.
  */
 import { isApiToken, isCredential } from '../util/secretShapes';
+import { truncate, withoutControlChars } from '../util/untrustedText';
 import { ModboxError } from './errors';
 import type { ApiToken, CreatedApiToken, Member, Sandbox, TokenSet, Workspace, WorkspaceDetail } from './types';
 
@@ -13,10 +14,6 @@ type Json = Record<string, unknown>;
 // Far above any real account (a user with 5,000 tokens must see and revoke
 // every one); only a pathological response is cut. Bodies are capped at 5 MB anyway.
 export const MAX_LIST_ITEMS = 20_000;
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g;
-// eslint-disable-next-line no-control-regex -- detecting control characters is the point
-const HAS_CONTROL_RE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/;
 
 function unusable(what: string): ModboxError {
   return new ModboxError('badResponse', `Modbox sent a response the extension can't use (${what}).`);
@@ -40,11 +37,8 @@ function text(value: unknown, max: number): string | undefined {
   if (typeof value !== 'string') {
     return undefined;
   }
-  const clean = value.replace(CONTROL_RE, ' ').trim();
-  if (!clean) {
-    return undefined;
-  }
-  return clean.length > max ? `${clean.slice(0, max - 1)}…` : clean;
+  const clean = withoutControlChars(value).trim();
+  return clean ? truncate(clean, max) : undefined;
 }
 
 function identifier(value: unknown): string | undefined {
@@ -52,7 +46,7 @@ function identifier(value: unknown): string | undefined {
     return String(value);
   }
   const id = typeof value === 'string' ? value.trim() : undefined;
-  return id && id.length <= 200 && !HAS_CONTROL_RE.test(id) && !/\s/.test(id) ? id : undefined;
+  return id && id.length <= 200 && withoutControlChars(id) === id && !/\s/.test(id) ? id : undefined;
 }
 
 function count(value: unknown): number | undefined {

@@ -1,4 +1,5 @@
 import { isCredential } from '../util/secretShapes';
+import { labelText } from '../util/untrustedText';
 import { looksLikeJwt } from './jwt';
 import type { TokenSet } from './session';
 
@@ -126,7 +127,7 @@ function interpret(params: Map<string, string>): CallbackResult {
     const description = params.get('error_description');
     if (description) {
       // Display text from outside: no control characters, bounded length.
-      result.description = withoutControlChars(description).slice(0, 300);
+      result.description = labelText(description, 300);
     }
     return result;
   }
@@ -167,15 +168,6 @@ function seconds(value: string | undefined): number | undefined {
   }
   const n = Number(value);
   return n > 0 && n <= 10 * 365 * 24 * 3600 ? n : undefined;
-}
-
-function withoutControlChars(text: string): string {
-  let out = '';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    out += code < 0x20 || (code >= 0x7f && code <= 0x9f) ? ' ' : ch;
-  }
-  return out;
 }
 
 function invalid(reason: string): CallbackResult {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { messageText } from '../util/untrustedText';
 import type { AccountService } from '../auth/accountService';
 import type { SignInOptions } from '../auth/signIn';
 import type { Logger } from '../log/logger';
@@ -17,7 +18,7 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
       if (account.session) {
         const switchAccount = vscode.l10n.t('Sign Out and Switch');
         const choice = await vscode.window.showInformationMessage(
-          vscode.l10n.t('You are signed in to Modbox as {0}.', account.session.account.label),
+          vscode.l10n.t('You are signed in to Modbox as {0}.', messageText(account.session.account.label)),
           switchAccount,
         );
         if (choice !== switchAccount) {
@@ -28,7 +29,7 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
       try {
         const session = await account.signIn(sanitizeOptions(options));
         if (session) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Modbox as {0}.', session.account.label));
+          void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Modbox as {0}.', messageText(session.account.label)));
         }
       } catch (err) {
         log.warn(`Sign-in failed: ${messageOf(err)}`);
@@ -36,7 +37,7 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
       }
     }),
     vscode.commands.registerCommand('modbox.signOut', async () => {
-      const label = account.session?.account.label;
+      const label = account.session && messageText(account.session.account.label);
       await account.signOut();
       if (label) {
         void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of Modbox ({0}).', label));
@@ -63,5 +64,5 @@ function sanitizeOptions(options: unknown): SignInOptions {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof Error && err.message ? err.message : vscode.l10n.t('Sign-in failed. See the Modbox log for details.');
+  return err instanceof Error && err.message ? messageText(err.message, 600) : vscode.l10n.t('Sign-in failed. See the Modbox log for details.');
 }

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
+import { messageText } from '../util/untrustedText';
 import { accountKey } from '../views/accountKey';
 import { errorReason } from '../views/errorText';
-import { escapeIcons } from '../views/treeCommon';
 import { maskPrefix, tokenLabel, tokenText, type TokenFields } from '../views/tokenText';
 import { viewsClient } from '../views/viewsClient';
 import { ensureSignedIn, isAmbiguousFailure, runWrite, type CommandEnv } from './env';
@@ -67,10 +67,11 @@ export async function createApiToken(env: CommandEnv): Promise<void> {
   const copy = vscode.l10n.t('Copy');
   const copyEnv = vscode.l10n.t('Copy as MODBOX_API_TOKEN=…');
   const choice = await env.ui.showInformationMessage(
-    vscode.l10n.t("API token '{0}' created", created.description || trimmed),
+    vscode.l10n.t("API token '{0}' created", messageText(created.description || trimmed)),
     {
       modal: true,
-      detail: vscode.l10n.t('{0}\n\nCopy it now: Modbox shows a token only once.', created.token),
+      // The value is shown in full (never cut): it is what the Copy buttons copy.
+      detail: vscode.l10n.t('{0}\n\nCopy it now: Modbox shows a token only once.', messageText(created.token, Infinity)),
     },
     copy,
     copyEnv,
@@ -106,7 +107,7 @@ export async function revokeApiToken(env: CommandEnv, arg?: unknown): Promise<vo
       return;
     }
   }
-  const label = tokenLabel(token, vscode.l10n);
+  const label = messageText(tokenLabel(token, vscode.l10n));
   const revoke = vscode.l10n.t('Revoke');
   const confirmed = await env.ui.showWarningMessage(
     vscode.l10n.t("Revoke '{0}'? Anything using it stops working immediately.", label),
@@ -152,8 +153,8 @@ async function pickToken(env: CommandEnv): Promise<TokenFields | undefined> {
   const items = tokens.map((token): TokenPick => {
     const text = tokenText(token, now, vscode.l10n);
     return {
-      label: escapeIcons(text.label),
-      description: maskPrefix(token.tokenPrefix),
+      label: messageText(text.label),
+      description: messageText(maskPrefix(token.tokenPrefix) ?? ''),
       detail: text.description,
       token,
     };

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
+import { messageText } from '../util/untrustedText';
 import { errorReason } from '../views/errorText';
-import { escapeIcons } from '../views/treeCommon';
 import { workspaceLabel, type WorkspaceFields } from '../views/workspaceText';
 import { dashboardPageUrl, type DashboardPage } from './dashboardUrl';
 import { ensureSignedIn, type CommandEnv } from './env';
@@ -32,11 +32,12 @@ async function pickWorkspace(env: CommandEnv, title: string, placeHolder: string
   const activeId = env.activeWorkspace.id();
   const items = workspaces.map((workspace): WorkspacePick => {
     const active = workspace.id === activeId;
-    const name = escapeIcons(workspaceLabel(workspace, vscode.l10n));
+    const name = messageText(workspaceLabel(workspace, vscode.l10n));
+    const role = workspace.role ? messageText(workspace.role) : undefined;
     return {
       label: active ? `$(check) ${name}` : name,
-      description: [workspace.role, active ? vscode.l10n.t('active') : undefined].filter(Boolean).join(' · '),
-      detail: workspace.id,
+      description: [role, active ? vscode.l10n.t('active') : undefined].filter(Boolean).join(' · '),
+      detail: messageText(workspace.id),
       workspace,
     };
   });
@@ -72,7 +73,7 @@ export async function copyWorkspaceId(env: CommandEnv, arg?: unknown): Promise<v
   }
   await env.ui.writeClipboard(workspace.id);
   void env.ui.showInformationMessage(
-    vscode.l10n.t("Copied the ID of '{0}'.", workspaceLabel(workspace, vscode.l10n)), {});
+    vscode.l10n.t("Copied the ID of '{0}'.", messageText(workspaceLabel(workspace, vscode.l10n))), {});
 }
 
 export async function openDashboard(env: CommandEnv, page: DashboardPage): Promise<void> {

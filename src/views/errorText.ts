@@ -1,5 +1,9 @@
 import { isModboxError } from '../api/errors';
+import { messageText } from '../util/untrustedText';
 import type { L10n } from './l10n';
+
+/** An error's message quotes at most a detail of this length (see sanitizeDetail). */
+const MAX_REASON_CHARS = 300;
 
 /** Longest automatic wait after a 429; a longer Retry-After is left to the user's Retry. */
 export const MAX_AUTOMATIC_WAIT_MS = 60_000;
@@ -9,14 +13,15 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
 /**
  * Words for the user. ModboxError messages are written for users and carry no
  * secrets; anything else is a bug whose text may not be meant for users, so it
- * gets a generic sentence (the full error goes to the log).
+ * gets a generic sentence (the full error goes to the log). The result can
+ * quote the server, so it is message text: safe in a notification.
  */
 export function errorReason(err: unknown, l10n: L10n): string {
   if (isModboxError(err)) {
     // `detail` is the server's own (sanitized) words; add them when the message does not already say them.
-    return err.detail && !err.message.includes(err.detail)
-      ? l10n.t('{0} (Modbox said: {1})', err.message, err.detail)
-      : err.message;
+    const message = messageText(err.message, 2 * MAX_REASON_CHARS);
+    const detail = err.detail && messageText(err.detail, MAX_REASON_CHARS);
+    return detail && !message.includes(detail) ? l10n.t('{0} (Modbox said: {1})', message, detail) : message;
   }
   return l10n.t('Something went wrong. See the Modbox log for details.');
 }

@@ -1,5 +1,5 @@
 import type { L10n } from './l10n';
-import { escapeMarkdown } from './markdown';
+import { labelText, markdownText } from '../util/untrustedText';
 import { formatAbsoluteDate, formatRelativeTime, parseServerDate } from './relativeTime';
 
 /** The fields of an API token the views read (structurally `ApiToken` from src/api/types). */
@@ -34,9 +34,9 @@ export function sortTokensNewestFirst<T extends TokenFields>(tokens: readonly T[
   return keyed.map((k) => k.token);
 }
 
+/** The description as tree label text (see labelText); wrap it in messageText for messages and quick picks. */
 export function tokenLabel(token: TokenFields, l10n: L10n): string {
-  const text = token.description.trim();
-  return text || l10n.t('(no description)');
+  return labelText(token.description) || l10n.t('(no description)');
 }
 
 export function tokenText(token: TokenFields, now: number, l10n: L10n): TokenText {
@@ -55,12 +55,12 @@ export function tokenTooltip(token: TokenFields, l10n: L10n): string {
   const created = parseServerDate(token.createdAt);
   const lastUsed = parseServerDate(token.lastUsedAt);
   const maskedPrefix = maskPrefix(token.tokenPrefix);
-  const lines = [`**${escapeMarkdown(tokenLabel(token, l10n))}**`];
+  const lines = [`**${markdownText(tokenLabel(token, l10n))}**`];
   if (maskedPrefix) {
-    lines.push(l10n.t('Token: {0}', escapeMarkdown(maskedPrefix)));
+    lines.push(l10n.t('Token: {0}', markdownText(maskedPrefix)));
   }
   lines.push(l10n.t('Created: {0}', created === undefined ? l10n.t('unknown') : formatAbsoluteDate(created)));
   lines.push(l10n.t('Last used: {0}', lastUsed === undefined ? l10n.t('never') : formatAbsoluteDate(lastUsed)));
-  lines.push(l10n.t('ID: {0}', escapeMarkdown(token.id)));
+  lines.push(l10n.t('ID: {0}', markdownText(token.id)));
   return lines.join('\n\n');
 }

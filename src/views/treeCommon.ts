@@ -33,9 +33,14 @@ export function viewProgress<T>(viewId: string, task: () => Promise<T>): Promise
   return Promise.resolve(vscode.window.withProgress({ location: { viewId } }, task));
 }
 
-/** Markdown that renders server text as text: no HTML, no command links, no theme icons. */
+/**
+ * The tooltip surface for untrusted text: `value` is Markdown whose server
+ * text went through markdownText (src/util/untrustedText.ts); the result is
+ * not trusted (no command links) and renders no HTML or theme icons.
+ */
 export function inertMarkdown(value: string): vscode.MarkdownString {
   const md = new vscode.MarkdownString(value, false);
+  md.supportThemeIcons = false;
   md.isTrusted = false;
   md.supportHtml = false;
   return md;
@@ -69,11 +74,6 @@ export function messageTreeItem(node: MessageNode): vscode.TreeItem {
   item.tooltip = node.command ? `${node.label}\n\n${node.command.title}` : node.label;
   item.command = node.command;
   return item;
-}
-
-/** Escapes `$(icon)` syntax so server text shows as text in labels that render icons (status bar, quick pick). */
-export function escapeIcons(text: string): string {
-  return text.replace(/\$\(/g, '\\$(');
 }
 
 /**

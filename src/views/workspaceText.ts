@@ -1,5 +1,5 @@
 import type { L10n } from './l10n';
-import { escapeMarkdown } from './markdown';
+import { labelText, markdownText } from '../util/untrustedText';
 import { formatAbsoluteDate, parseServerDate } from './relativeTime';
 
 /** The fields of a workspace the views read (structurally `Workspace` from src/api/types). */
@@ -28,27 +28,28 @@ export interface ItemText {
   readonly tooltip: string;
 }
 
+/** The name as tree label text (see labelText); wrap it in messageText for messages and quick picks. */
 export function workspaceLabel(ws: WorkspaceFields, l10n: L10n): string {
-  return ws.name.trim() || l10n.t('(unnamed workspace)');
+  return labelText(ws.name) || l10n.t('(unnamed workspace)');
 }
 
 export function workspaceText(ws: WorkspaceFields, active: boolean, l10n: L10n): ItemText {
   const label = workspaceLabel(ws, l10n);
   const parts: string[] = [];
   if (ws.role) {
-    parts.push(ws.role);
+    parts.push(labelText(ws.role));
   }
   if (active) {
     parts.push(l10n.t('active'));
   }
 
-  const lines = [`**${escapeMarkdown(label)}**`];
+  const lines = [`**${markdownText(label)}**`];
   if (ws.description?.trim()) {
-    lines.push(escapeMarkdown(ws.description.trim()));
+    lines.push(markdownText(ws.description.trim()));
   }
-  lines.push(l10n.t('ID: {0}', escapeMarkdown(ws.id)));
+  lines.push(l10n.t('ID: {0}', markdownText(ws.id)));
   if (ws.realm) {
-    lines.push(l10n.t('Realm: {0}', escapeMarkdown(ws.realm)));
+    lines.push(l10n.t('Realm: {0}', markdownText(ws.realm)));
   }
   const created = parseServerDate(ws.createdAt);
   if (created !== undefined) {
@@ -58,7 +59,7 @@ export function workspaceText(ws: WorkspaceFields, active: boolean, l10n: L10n):
     lines.push(ws.memberCount === 1 ? l10n.t('1 member') : l10n.t('{0} members', ws.memberCount));
   }
   if (ws.role) {
-    lines.push(l10n.t('Your role: {0}', escapeMarkdown(ws.role)));
+    lines.push(l10n.t('Your role: {0}', markdownText(ws.role)));
   }
   if (active) {
     lines.push(l10n.t('Active workspace: requests are sent with its ID.'));
@@ -67,10 +68,10 @@ export function workspaceText(ws: WorkspaceFields, active: boolean, l10n: L10n):
 }
 
 export function memberText(member: MemberFields, l10n: L10n): ItemText {
-  const label = member.email?.trim() || member.userId || l10n.t('(unknown user)');
-  const lines = [`**${escapeMarkdown(label)}**`, l10n.t('Role: {0}', escapeMarkdown(member.role))];
+  const label = labelText(member.email ?? '') || labelText(member.userId) || l10n.t('(unknown user)');
+  const lines = [`**${markdownText(label)}**`, l10n.t('Role: {0}', markdownText(member.role))];
   if (member.email) {
-    lines.push(l10n.t('User ID: {0}', escapeMarkdown(member.userId)));
+    lines.push(l10n.t('User ID: {0}', markdownText(member.userId)));
   }
-  return { label, description: member.role, tooltip: lines.join('\n\n') };
+  return { label, description: labelText(member.role), tooltip: lines.join('\n\n') };
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Account } from '../auth/account';
-import { escapeIcons } from '../views/treeCommon';
+import { messageText } from '../util/untrustedText';
 import type { ActiveWorkspace } from './activeWorkspace';
 
 /** Shows the active workspace while signed in; clicking opens the picker. */
@@ -26,9 +26,9 @@ export class ActiveWorkspaceStatusBar implements vscode.Disposable {
     }
     const choice = this.active.current;
     if (choice) {
-      const name = escapeIcons(choice.name);
+      const name = messageText(choice.name);
       this.item.text = `$(briefcase) ${name}`;
-      this.item.tooltip = vscode.l10n.t('Modbox workspace: {0}. Click to switch.', choice.name);
+      this.item.tooltip = vscode.l10n.t('Modbox workspace: {0}. Click to switch.', name);
     } else {
       this.item.text = `$(briefcase) ${vscode.l10n.t('Modbox: no workspace')}`;
       this.item.tooltip = vscode.l10n.t('No active Modbox workspace. Click to choose one.');

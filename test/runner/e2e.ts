@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
+import { hostileText } from '../e2e/hostileText';
 import { journey } from '../e2e/journey';
 import { CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
 import { repoRoot } from './paths';
@@ -168,6 +169,9 @@ async function main(): Promise<number> {
     await session.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: session.codeServer.url });
     const consentWatch = watchOwnConsentDialog(session);
     const { steps } = journey({ session, emulator, shotsDir, log: (line) => say(`  ${line}`) });
+    // The hostile-text checks need a signed-in user: they run just before the journey signs out.
+    const signOutAt = steps.findIndex((s) => /signing out/i.test(s.name));
+    steps.splice(signOutAt < 0 ? steps.length : signOutAt, 0, ...hostileText({ session, emulator, log: (line) => say(`  ${line}`) }).steps);
     let blocked: string | undefined;
     for (const [i, step] of steps.entries()) {
       if (blocked) {

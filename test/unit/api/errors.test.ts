@@ -134,6 +134,10 @@ describe('sanitizeDetail', () => {
   it('strips HTML tags', () => {
     assert.equal(sanitizeDetail('<b>Bold</b> &amp; <i>plain</i>'), 'Bold & plain');
   });
+  it('leaves no Markdown link or theme icon for a notification to render, and keeps the words', () => {
+    assert.equal(sanitizeDetail('[Reload](command:workbench.action.reloadWindow) ![x](https://example.invalid/x.png) $(alert)'),
+      '[Reload] (command:workbench.action.reloadWindow) ![x] (https://example.invalid/x.png) \\$(alert)');
+  });
   it('caps the length', () => {
     const out = sanitizeDetail('x'.repeat(5000));
     assert.ok(out !== undefined && out.length <= 300);

@@ -15,6 +15,15 @@ describe('view error text', () => {
     assert.equal(errorReason(said, plainL10n), 'Modbox refused the request: no access');
   });
 
+  it("shows the server's words as text: no link, no icon, even if a message was built by hand", () => {
+    const link = '[Reload](command:workbench.action.reloadWindow)';
+    const err = new ModboxError('validation', `Bad name ${link}`, { detail: `$(alert) ${link}` });
+    const reason = errorReason(err, plainL10n);
+    assert.ok(!reason.includes(']('), reason);
+    assert.ok(!/(^|[^\\])\$\(/.test(reason), reason);
+    assert.match(reason, /\[Reload\] \(command:workbench\.action\.reloadWindow\)/);
+  });
+
   it('does not show the text of unexpected errors', () => {
     const reason = errorReason(new TypeError('Cannot read properties of undefined (reading mbx_secret)'), plainL10n);
     assert.ok(!reason.includes('mbx_secret'));
