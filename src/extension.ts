@@ -1,19 +1,12 @@
-import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { apiBase, parseApiUrl, unusableApiUrlError } from './api/apiUrl';
-import type { ProxyOptions, Transport } from './api/transport';
-import { lazyTransport } from './api/transport/lazy';
-import { AccountService } from './auth/accountService';
-import { createBackend } from './auth/backend';
-import { PendingSignIns } from './auth/pendingSignIn';
-import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './auth/provider';
-import { SignIn } from './auth/signIn';
-import { sessionExpiredPrompt } from './auth/signInUi';
+import type { AccountService } from './auth/accountService';
+import { createAuth } from './auth/auth';
+import type { SignIn } from './auth/signIn/signIn';
 import { registerAccountCommands } from './commands/account';
 import { createActiveWorkspace, registerViewCommands } from './commands/index';
+import { configuredApiUrl, configuredDashboardUrl, configuredTransport, watchSettings } from './config/settings';
 import { createLogger } from './log/outputChannelLogger';
 import { swappableUi, type Ui } from './ui/ui';
-import { systemClock } from './util/clock';
 
 // Replaced by esbuild: false in the release build, so the hooks below are
 // dead code there and removed; true in development builds. Left undefined by
@@ -37,95 +30,21 @@ export interface TestHooks {
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
   const channel = vscode.window.createOutputChannel('Modbox', { log: true });
   const log = createLogger(channel);
-  const clock = systemClock;
-
-  const transport = lazyTransport(loadTransport);
-  function loadTransport(): Transport {
-    // A second bundle, so activation never pays for undici.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require(join(context.extensionPath, 'dist', 'transport.js')) as typeof import('./api/transport/undiciTransport');
-    return module.createUndiciTransport(proxyOptions());
-  }
-
   // The one Ui every prompt goes through, so tests can swap what answers.
   const ui = swappableUi();
-  const pending = new PendingSignIns(clock, log);
-  const signIn = new SignIn({
-    log,
-    clock,
-    ui,
-    pending,
-    memento: context.globalState,
-    host: {
-      uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
-      remoteName: vscode.env.remoteName,
-      uriScheme: vscode.env.uriScheme,
-      platform: process.platform,
-      asExternalUri: (uri) => vscode.env.asExternalUri(uri),
-      // Handed over as a string on purpose: VS Code opens a string exactly as
-      // given, while a Uri is decoded and re-encoded, which breaks a
-      // redirect_uri that carries its own query (code-server's callback page).
-      openExternal: (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
-    },
-  });
-
+  const transport = configuredTransport(context.extensionPath);
   // Created before the account because the API client sends its id as X-Workspace-Id.
   const activeWorkspace = createActiveWorkspace(context.globalState, () => account);
-  const account = new AccountService(configuredApiUrl(log), {
-    log,
-    createBackend: (apiUrl) => {
-      const problem = apiUrlProblem(apiUrl);
-      return createBackend(apiUrl, {
-        secrets: context.secrets,
-        transport: problem ? refusingTransport(problem) : transport,
-        clock,
-        log,
-        version: String(context.extension.packageJSON.version),
-        workspaceId: () => activeWorkspace.id(),
-      });
-    },
-    interactiveSignIn: (backend, options) => signIn.run(backend, options),
-    promptSessionExpired: sessionExpiredPrompt(ui, log),
-  });
-
-  const updateContext = (): void => {
-    void vscode.commands.executeCommand('setContext', 'modbox.signedIn', account.session !== undefined);
-    void vscode.commands.executeCommand('setContext', 'modbox.loaded', account.loaded);
-  };
+  const { account, signIn, disposables } = createAuth(context, { apiUrl: configuredApiUrl(log), log, ui, transport, workspaceId: () => activeWorkspace.id() });
 
   context.subscriptions.push(
-    // Sign-in first: cancelling it still logs to the channel.
-    pending,
-    signIn,
+    ...disposables,
     channel,
-    account,
     { dispose: () => void transport.close() },
-    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, new ModboxAuthenticationProvider(account), {
-      supportsMultipleAccounts: false,
-    }),
-    vscode.window.registerUriHandler({ handleUri: (uri) => signIn.handleUri(uri) }),
-    account.onDidChangeSession(updateContext),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('http')) {
-        transport.reset();
-      }
-      if (e.affectsConfiguration('modbox.apiUrl')) {
-        account.switchApiUrl(configuredApiUrl(log)).catch((err: unknown) => log.error(String(err)));
-      }
-    }),
+    watchSettings(transport, (apiUrl) => account.switchApiUrl(apiUrl), log),
     ...registerAccountCommands({ account, log, showLog: () => channel.show() }),
   );
-
-  registerViewCommands(context, {
-    account,
-    log,
-    globalState: context.globalState,
-    activeWorkspace,
-    ui,
-    dashboardUrl: () => vscode.workspace.getConfiguration('modbox').get<string>('dashboardUrl', 'https://app.modbox.run'),
-  });
-
-  account.load().then(updateContext, (err: unknown) => log.error(`Could not load the Modbox session: ${String(err)}`));
+  registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl });
 
   if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
     if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
@@ -136,35 +55,3 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
 }
 
 export function deactivate(): void {}
-
-function configuredApiUrl(log: { warn(message: string): void }): string {
-  const raw = vscode.workspace.getConfiguration('modbox').get<string>('apiUrl', 'https://api.modbox.run');
-  const parsed = parseApiUrl(raw);
-  if (!parsed.ok) {
-    log.warn(`modbox.apiUrl is not usable: ${parsed.message}`);
-    return raw.trim();
-  }
-  return apiBase(parsed.url);
-}
-
-function apiUrlProblem(apiUrl: string): string | undefined {
-  const parsed = parseApiUrl(apiUrl);
-  return parsed.ok ? undefined : parsed.message;
-}
-
-/** Stands in for the network when `modbox.apiUrl` is unsafe, so every call says why. */
-function refusingTransport(message: string): Transport {
-  return {
-    request: () => Promise.reject(unusableApiUrlError(message)),
-  };
-}
-
-function proxyOptions(): ProxyOptions {
-  const http = vscode.workspace.getConfiguration('http');
-  return {
-    httpProxySetting: http.get<string>('proxy') || undefined,
-    strictSSL: http.get<boolean>('proxyStrictSSL', true),
-    noProxy: http.get<string[]>('noProxy', []),
-    env: process.env,
-  };
-}

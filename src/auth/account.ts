@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { ModboxClient } from '../api/client';
-import type { StoredSession } from './session';
-import type { SignInOptions } from './signIn';
+import type { StoredSession } from './session/session';
+import type { SignInOptions } from './signIn/options';
 
 /**
  * What views and commands need to know about the signed-in user. They use

@@ -2,22 +2,9 @@ import * as vscode from 'vscode';
 import type { ModboxClient } from '../api/client';
 import type { Logger } from '../log/logger';
 import type { Account } from './account';
-import type { TokenRefresher } from './session/refresh/tokenRefresher';
-import { diffSessions, type StoredSession } from './session';
-import type { SessionStore } from './sessionStore';
-import type { SignInOptions } from './signIn';
-
-/** Everything that depends on the API URL; rebuilt when `modbox.apiUrl` changes. */
-export interface Backend {
-  readonly apiUrl: string;
-  readonly store: SessionStore;
-  readonly refresher: TokenRefresher;
-  /** A client whose credentials come from `refresher`. */
-  readonly client: ModboxClient;
-  /** Best-effort server-side sign-out. */
-  logout(session: StoredSession): Promise<void>;
-  dispose(): void;
-}
+import { diffSessions, type StoredSession } from './session/session';
+import type { SignInOptions } from './signIn/options';
+import type { Backend } from './backend';
 
 export interface AccountServiceDeps {
   log: Logger;

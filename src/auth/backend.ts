@@ -1,12 +1,25 @@
 import { ModboxClient, type CredentialSource } from '../api/client';
+import { parseApiUrl, unusableApiUrlError } from '../api/apiUrl';
 import { ModboxError } from '../api/errors';
 import { HttpClient } from '../api/http';
 import type { Transport } from '../api/transport';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
-import type { Backend } from './accountService';
 import { TokenRefresher } from './session/refresh/tokenRefresher';
-import { type SecretStorageLike, SessionStore } from './sessionStore';
+import type { StoredSession } from './session/session';
+import { type SecretStorageLike, SessionStore } from './session/sessionStore';
+
+/** Everything that depends on the API URL; rebuilt when `modbox.apiUrl` changes. */
+export interface Backend {
+  readonly apiUrl: string;
+  readonly store: SessionStore;
+  readonly refresher: TokenRefresher;
+  /** A client whose credentials come from `refresher`. */
+  readonly client: ModboxClient;
+  /** Best-effort server-side sign-out. */
+  logout(session: StoredSession): Promise<void>;
+  dispose(): void;
+}
 
 export interface BackendDeps {
   secrets: SecretStorageLike;
@@ -57,4 +70,13 @@ export function createBackend(apiUrl: string, deps: BackendDeps): Backend {
     },
     dispose: () => refresher.dispose(),
   };
+}
+
+/** The transport for `apiUrl`: the real one, or, when the URL is unsafe, one that refuses every call and says why. */
+export function transportFor(apiUrl: string, transport: Transport): Transport {
+  const parsed = parseApiUrl(apiUrl);
+  if (parsed.ok) {
+    return transport;
+  }
+  return { request: () => Promise.reject(unusableApiUrlError(parsed.message)) };
 }

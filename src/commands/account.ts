@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { messageText } from '../util/untrustedText';
 import type { AccountService } from '../auth/accountService';
-import type { SignInOptions } from '../auth/signIn';
+import type { SignInOptions } from '../auth/signIn/options';
 import type { Logger } from '../log/logger';
 
 export interface AccountCommandDeps {

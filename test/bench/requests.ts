@@ -2,8 +2,8 @@
 // and many callers asking for a session while the token is expired.
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
-import { sessionFromTokens, type StoredSession } from '../../src/auth/session';
-import { SessionStore } from '../../src/auth/sessionStore';
+import { sessionFromTokens, type StoredSession } from '../../src/auth/session/session';
+import { SessionStore } from '../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../src/extension';
 import { silentLogger } from '../../src/log/logger';
 import { mint, resetStats, sleep, stats, until } from './emulator';

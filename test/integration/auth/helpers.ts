@@ -3,9 +3,9 @@
 // positive outcomes).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import type { StoredSession } from '../../../src/auth/session';
-import type { CallbackOutcome } from '../../../src/auth/signIn';
-import type { MethodItem } from '../../../src/auth/signInUi';
+import type { StoredSession } from '../../../src/auth/session/session';
+import type { CallbackOutcome } from '../../../src/auth/signIn/signIn';
+import type { MethodItem } from '../../../src/auth/signIn/signInUi';
 import type { TestHooks } from '../../../src/extension';
 import { vscodeUi, type Ui } from '../../../src/ui/ui';
 import { control } from '../views/helpers';

@@ -2,10 +2,10 @@
 // clear prompt when the session really is over.
 import * as assert from 'assert';
 import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
-import type { Backend } from '../../../src/auth/accountService';
+import type { Backend } from '../../../src/auth/backend';
 import { createBackend } from '../../../src/auth/backend';
-import { sessionFromTokens, type StoredSession } from '../../../src/auth/session';
-import { SessionStore } from '../../../src/auth/sessionStore';
+import { sessionFromTokens, type StoredSession } from '../../../src/auth/session/session';
+import { SessionStore } from '../../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';

@@ -3,7 +3,7 @@
 import * as assert from 'assert';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { sessionKey } from '../../../src/auth/sessionStore';
+import { sessionKey } from '../../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import {
   claimsOf, configure, control, createRealApiToken, emulatorUrl, hooks, nextCallback, openEditorLink, resetEmulator,

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { ModboxError } from '../../../src/api/errors';
 import { isLoopbackHost } from '../../../src/api/proxy';
-import { SessionStore } from '../../../src/auth/sessionStore';
+import { SessionStore } from '../../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
 import { startEmulator, type Emulator } from '../../emulator/server';

@@ -3,9 +3,9 @@
 // calling the API while their refreshers rotate the tokens underneath.
 import * as assert from 'assert';
 import { isModboxError } from '../../../src/api/errors';
-import type { Backend } from '../../../src/auth/accountService';
+import type { Backend } from '../../../src/auth/backend';
 import type { ModboxClient } from '../../../src/api/client';
-import { SessionStore } from '../../../src/auth/sessionStore';
+import { SessionStore } from '../../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
 import { configure, hooks, ScriptedSignInUi, sessionWhere, signOutQuietly } from '../auth/helpers';

@@ -5,8 +5,8 @@
 import * as assert from 'assert';
 import { isModboxError, type ModboxErrorKind } from '../../../src/api/errors';
 import type { Transport } from '../../../src/api/transport';
-import type { Backend } from '../../../src/auth/accountService';
-import type { StoredSession } from '../../../src/auth/session';
+import type { Backend } from '../../../src/auth/backend';
+import type { StoredSession } from '../../../src/auth/session/session';
 import { silentLogger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
 import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';

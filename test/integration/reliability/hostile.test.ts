@@ -4,8 +4,8 @@
 import * as assert from 'assert';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
-import { MAX_CALLBACK_LENGTH } from '../../../src/auth/callback';
-import type { CallbackOutcome } from '../../../src/auth/signIn';
+import { MAX_CALLBACK_LENGTH } from '../../../src/auth/signIn/callback';
+import type { CallbackOutcome } from '../../../src/auth/signIn/signIn';
 import type { TestHooks } from '../../../src/extension';
 import type { ApiTokensTreeNode } from '../../../src/views/apiTokensTree';
 import type { WorkspacesTreeNode } from '../../../src/views/workspacesTree';

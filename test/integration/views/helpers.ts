@@ -5,7 +5,7 @@ import { ModboxClient } from '../../../src/api/client';
 import { HttpClient } from '../../../src/api/http';
 import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
 import type { Account } from '../../../src/auth/account';
-import type { StoredSession } from '../../../src/auth/session';
+import type { StoredSession } from '../../../src/auth/session/session';
 import type { CommandEnv } from '../../../src/commands/env';
 import type { Ui } from '../../../src/ui/ui';
 import type { Logger } from '../../../src/log/logger';

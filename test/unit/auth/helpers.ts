@@ -1,6 +1,6 @@
 import type { Logger } from '../../../src/log/logger';
 import type { Clock } from '../../../src/util/clock';
-import type { TokenSet } from '../../../src/auth/session';
+import type { TokenSet } from '../../../src/auth/session/session';
 
 /** A logger that keeps every line, so tests can check what was (not) written. */
 export class CaptureLog implements Logger {

@@ -1,4 +1,4 @@
-import type { SecretStorageLike } from '../../../src/auth/sessionStore';
+import type { SecretStorageLike } from '../../../src/auth/session/sessionStore';
 import type { Disposable } from '../../../src/auth/emitter';
 
 /**

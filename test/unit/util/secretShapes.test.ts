@@ -4,9 +4,9 @@ import * as assert from 'node:assert/strict';
 import { ModboxClient } from '../../../src/api/client';
 import type { HttpClient } from '../../../src/api/http';
 import { parseCreatedApiToken, parseTokenResponse } from '../../../src/api/parse';
-import { parseCallback } from '../../../src/auth/callback';
-import { decodeClaims } from '../../../src/auth/jwt';
-import { sessionFromApiToken } from '../../../src/auth/session';
+import { parseCallback } from '../../../src/auth/signIn/callback';
+import { decodeClaims } from '../../../src/auth/session/jwt';
+import { sessionFromApiToken } from '../../../src/auth/session/session';
 import { redact } from '../../../src/log/redact';
 import { hasJwtShape, isApiToken, isSecretKey } from '../../../src/util/secretShapes';
 

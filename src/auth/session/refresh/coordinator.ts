@@ -1,8 +1,8 @@
 import type { Logger } from '../../../log/logger';
 import type { Clock } from '../../../util/clock';
-import type { RefreshLeaseLike } from '../../refreshLease';
-import type { StoredSession } from '../../session';
-import type { SessionStore } from '../../sessionStore';
+import type { RefreshLeaseLike } from '../refreshLease';
+import type { StoredSession } from '../session';
+import type { SessionStore } from '../sessionStore';
 import { describeError, type RefreshCall, type SpendResult } from './refreshCall';
 import { isSettled, needsRefresh } from './schedule';
 

@@ -1,8 +1,8 @@
 import type { Logger } from '../../../log/logger';
 import type { Clock } from '../../../util/clock';
 import { Emitter } from '../../emitter';
-import { refreshedSession, type StoredSession, type TokenSet } from '../../session';
-import type { SessionStore } from '../../sessionStore';
+import { refreshedSession, type StoredSession, type TokenSet } from '../session';
+import type { SessionStore } from '../sessionStore';
 import { isSettled, needsRefresh } from './schedule';
 import type { SessionCache } from './sessionCache';
 

@@ -1,5 +1,5 @@
-import { decodeClaims } from '../../jwt';
-import type { StoredSession } from '../../session';
+import { decodeClaims } from '../jwt';
+import type { StoredSession } from '../session';
 
 /** How early to refresh and how to back off; every decision below follows from these numbers. */
 export interface RefreshTiming {

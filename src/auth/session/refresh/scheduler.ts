@@ -1,6 +1,6 @@
 import type { Logger } from '../../../log/logger';
 import type { Clock, Timer } from '../../../util/clock';
-import type { StoredSession } from '../../session';
+import type { StoredSession } from '../session';
 import { describeError, retryAfterMs } from './refreshCall';
 import { jitterWindow, nextRefreshAt, retryDelay, type RefreshTiming } from './schedule';
 

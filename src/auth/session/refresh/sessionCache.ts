@@ -1,5 +1,5 @@
-import type { StoredSession } from '../../session';
-import type { SessionStore } from '../../sessionStore';
+import type { StoredSession } from '../session';
+import type { SessionStore } from '../sessionStore';
 
 /**
  * The stored session as last read, so that asking for a fresh session does

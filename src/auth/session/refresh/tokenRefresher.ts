@@ -1,9 +1,9 @@
 import type { Logger } from '../../../log/logger';
 import type { Clock } from '../../../util/clock';
 import type { Disposable, Listener } from '../../emitter';
-import { SecretRefreshLease, type RefreshLeaseLike } from '../../refreshLease';
-import type { StoredSession, TokenSet } from '../../session';
-import type { SessionStore } from '../../sessionStore';
+import { SecretRefreshLease, type RefreshLeaseLike } from '../refreshLease';
+import type { StoredSession, TokenSet } from '../session';
+import type { SessionStore } from '../sessionStore';
 import { RefreshCoordinator } from './coordinator';
 import { describeError, RefreshCall } from './refreshCall';
 import { DEFAULT_TIMING, needsRefresh, type RefreshTiming } from './schedule';

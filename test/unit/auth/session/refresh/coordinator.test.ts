@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { SecretRefreshLease } from '../../../../../src/auth/refreshLease';
+import { SecretRefreshLease } from '../../../../../src/auth/session/refreshLease';
 import { TokenRefresher } from '../../../../../src/auth/session/refresh/tokenRefresher';
-import type { StoredSession } from '../../../../../src/auth/session';
-import { SessionStore, type SecretStorageLike } from '../../../../../src/auth/sessionStore';
+import type { StoredSession } from '../../../../../src/auth/session/session';
+import { SessionStore, type SecretStorageLike } from '../../../../../src/auth/session/sessionStore';
 import { CaptureLog } from '../../helpers';
 import { World, noLease, API } from './world';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { sessionFromApiToken, type StoredSession } from '../../../../../src/auth/session';
+import { sessionFromApiToken, type StoredSession } from '../../../../../src/auth/session/session';
 import {
   DEFAULT_TIMING, isSettled, jitterWindow, needsRefresh, nextRefreshAt, retryDelay,
 } from '../../../../../src/auth/session/refresh/schedule';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { sessionFromTokens } from '../../../../../src/auth/session';
+import { sessionFromTokens } from '../../../../../src/auth/session/session';
 import { World } from './world';
 
 describe('auth/session/refresh scheduler: background refresh and retries', () => {

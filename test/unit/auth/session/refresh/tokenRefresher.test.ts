@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { sessionFromApiToken } from '../../../../../src/auth/session';
+import { sessionFromApiToken } from '../../../../../src/auth/session/session';
 import { World } from './world';
 
 describe('auth/session/refresh TokenRefresher', () => {

@@ -1,7 +1,7 @@
-import { SecretRefreshLease, type RefreshLeaseLike } from '../../../../../src/auth/refreshLease';
+import { SecretRefreshLease, type RefreshLeaseLike } from '../../../../../src/auth/session/refreshLease';
 import { TokenRefresher, type TokenRefresherOptions } from '../../../../../src/auth/session/refresh/tokenRefresher';
-import { sessionFromTokens, type StoredSession } from '../../../../../src/auth/session';
-import { SessionStore } from '../../../../../src/auth/sessionStore';
+import { sessionFromTokens, type StoredSession } from '../../../../../src/auth/session/session';
+import { SessionStore } from '../../../../../src/auth/session/sessionStore';
 import { FakeClock } from '../../../fakeClock';
 import { CaptureLog, FakeAuthServer, type FakeServerOptions } from '../../helpers';
 import { MemorySecretStorage } from '../../memorySecretStorage';

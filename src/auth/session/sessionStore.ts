@@ -1,5 +1,5 @@
-import type { Logger } from '../log/logger';
-import type { Disposable } from './emitter';
+import type { Logger } from '../../log/logger';
+import type { Disposable } from '../emitter';
 import { validateStoredSession, type StoredSession } from './session';
 
 export { diffSessions, type SessionDiff } from './session';
@@ -12,7 +12,7 @@ export interface SecretStorageLike {
   onDidChange(listener: (e: { key: string }) => unknown): Disposable;
 }
 
-export const SESSION_KEY_PREFIX = 'modbox.session.v1:';
+const SESSION_KEY_PREFIX = 'modbox.session.v1:';
 
 /**
  * One server, one key: `https://API.modbox.run/` and `https://api.modbox.run`
@@ -29,6 +29,7 @@ export function normalizeApiUrl(apiUrl: string): string {
   }
 }
 
+/** Where the session for `apiUrl` is kept in SecretStorage. */
 export function sessionKey(apiUrl: string): string {
   return SESSION_KEY_PREFIX + normalizeApiUrl(apiUrl);
 }
@@ -47,7 +48,7 @@ export class SessionStore {
     private readonly log: Logger,
   ) {
     this.normalizedApiUrl = normalizeApiUrl(apiUrl);
-    this.key = SESSION_KEY_PREFIX + this.normalizedApiUrl;
+    this.key = sessionKey(apiUrl);
   }
 
   /** Never throws. Unreadable data is deleted so it cannot cause a sign-in loop. */

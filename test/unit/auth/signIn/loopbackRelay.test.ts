@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import { MAX_RELAY_BODY, startRelay, type Relay } from '../../../src/auth/loopbackRelay';
-import { FakeClock } from '../fakeClock';
-import { CaptureLog } from './helpers';
+import { MAX_RELAY_BODY, startRelay, type Relay } from '../../../../src/auth/signIn/loopbackRelay';
+import { FakeClock } from '../../fakeClock';
+import { CaptureLog } from '../helpers';
 
 const FRAGMENT = '#access_token=eyJ.eyJ.sig&state=secret-state';
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { parseCallback, type CallbackResult } from '../../../src/auth/callback';
-import { makeJwt } from './helpers';
+import { parseCallback, type CallbackResult } from '../../../../src/auth/signIn/callback';
+import { makeJwt } from '../helpers';
 
 const AT = makeJwt({ sub: 'u1', email: 'a@example.com', iat: 1, exp: 301 });
 const RT = makeJwt({ typ: 'Refresh', n: 1 });

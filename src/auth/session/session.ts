@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { isApiToken } from '../util/secretShapes';
+import { isApiToken } from '../../util/secretShapes';
 import { decodeClaims } from './jwt';
 
 export type SsoProvider = 'google' | 'github' | 'microsoft';
-export const SSO_PROVIDERS: readonly SsoProvider[] = ['google', 'github', 'microsoft'];
+const SSO_PROVIDERS: readonly SsoProvider[] = ['google', 'github', 'microsoft'];
 
 /** What a sign-in callback or a refresh call yields. */
 export interface TokenSet {
@@ -36,7 +36,7 @@ export interface SessionDiff {
   changed: StoredSession[];
 }
 
-export { isApiToken } from '../util/secretShapes';
+export { isApiToken } from '../../util/secretShapes';
 
 /**
  * Builds a session from the tokens of an SSO sign-in. Throws when the access

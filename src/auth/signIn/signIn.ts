@@ -1,28 +1,22 @@
 import * as vscode from 'vscode';
-import { parseApiUrl, unusableApiUrlError } from '../api/apiUrl';
-import type { Logger } from '../log/logger';
-import type { Clock } from '../util/clock';
-import { isApiToken } from '../util/secretShapes';
-import type { Backend } from './accountService';
+import { parseApiUrl, unusableApiUrlError } from '../../api/apiUrl';
+import type { Logger } from '../../log/logger';
+import type { Clock } from '../../util/clock';
+import { isApiToken } from '../../util/secretShapes';
+import type { Backend } from '../backend';
+import type { SignInMethod, SignInOptions } from './options';
 import { parseCallback } from './callback';
-import { Emitter } from './emitter';
-import { chooseFlows, type FlowKind } from './flows';
+import { Emitter } from '../emitter';
+import { chooseFlows, FLOWS, FlowUnavailable, hostKind, runFlows, type FlowEnv, type FlowKind } from './flows';
 import { startRelay, type Relay } from './loopbackRelay';
-import type { CompleteOutcome, PendingSignIns } from './pendingSignIn';
-import { sessionFromApiToken, sessionFromTokens, type SsoProvider, type StoredSession } from './session';
-import type { Ui } from '../ui/ui';
-import { signInPrompts, type MethodItem, type SignInMethod, type SignInPrompts } from './signInUi';
+import { DEFAULT_SIGN_IN_TIMEOUT_MS, type CompleteOutcome, type PendingAttempt, type PendingSignIns, type TokenSetResult } from './pendingSignIn';
+import { sessionFromApiToken, sessionFromTokens, type SsoProvider, type StoredSession } from '../session/session';
+import type { Ui } from '../../ui/ui';
+import { signInPrompts, type MethodItem, type SignInPrompts } from './signInUi';
 
-export const CALLBACK_PATH = '/auth-callback';
+const CALLBACK_PATH = '/auth-callback';
 const EXTENSION_AUTHORITY = 'modbox.vscode-modbox';
 const LAST_METHOD_KEY = 'modbox.lastSignInMethod';
-const SIGN_IN_TIMEOUT_MS = 5 * 60 * 1000;
-
-/** Optional answers to the questions sign-in would ask; never secrets. */
-export interface SignInOptions {
-  method?: SignInMethod;
-  flow?: FlowKind;
-}
 
 export interface SignInHost {
   uiKind: 'desktop' | 'web';
@@ -153,36 +147,59 @@ export class SignIn {
 
   private async withSso(backend: Backend, provider: SsoProvider, preferred?: FlowKind): Promise<StoredSession | undefined> {
     const { host, log } = this.deps;
-    const flow = chooseFlows({
-      uiKind: host.uiKind,
-      remoteName: host.remoteName,
-      uriScheme: host.uriScheme,
-      platform: host.platform,
-      preferred,
-    })[0];
-    const attempt = this.deps.pending.begin(provider, SIGN_IN_TIMEOUT_MS);
+    const env: FlowEnv = { uiKind: host.uiKind, remoteName: host.remoteName, uriScheme: host.uriScheme, platform: host.platform, preferred };
+    const flows = chooseFlows(env);
+    log.info(`Sign-in on a ${hostKind(env)} host will try: ${flows.join(', ')}.`);
+    const attempt = this.deps.pending.begin(provider, DEFAULT_SIGN_IN_TIMEOUT_MS);
+    try {
+      const tokens = await runFlows(
+        flows,
+        (flow) => this.runFlow(flow, backend, provider, attempt),
+        (flow, reason) => log.warn(`Sign-in cannot use ${flow} here (${reason}); trying the next way.`),
+      );
+      return sessionFromTokens(tokens, provider, this.deps.clock.now());
+    } catch (err) {
+      // Nothing will answer this attempt any more.
+      attempt.cancel();
+      if (isCancellation(err)) {
+        log.info('Sign-in cancelled.');
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** One flow, as FLOWS declares it; throws FlowUnavailable when it cannot work here. */
+  private async runFlow(flow: FlowKind, backend: Backend, provider: SsoProvider, attempt: PendingAttempt): Promise<TokenSetResult> {
+    const { host, log } = this.deps;
+    const spec = FLOWS[flow];
     let relay: Relay | undefined;
     try {
       let target: vscode.Uri;
-      if (flow === 'loopbackRelay') {
+      if (spec.returnsVia === 'relay') {
         relay = await startRelay({
           host: '127.0.0.1',
           log,
-          timeoutMs: SIGN_IN_TIMEOUT_MS,
+          timeoutMs: DEFAULT_SIGN_IN_TIMEOUT_MS,
           // A stray or stale post is refused and the relay keeps waiting for the real one.
           onParams: (raw) => this.accept(raw, 'relay') === 'accepted',
+        }).catch((err: unknown) => {
+          throw new FlowUnavailable(`the relay could not listen: ${reasonOf(err)}`);
         });
         this.relay = relay;
         target = vscode.Uri.parse(relay.url);
       } else {
         target = vscode.Uri.parse(`${host.uriScheme}://${EXTENSION_AUTHORITY}${CALLBACK_PATH}`);
       }
-      const redirectUri = (await host.asExternalUri(target)).toString(true);
+      const external = await Promise.resolve(host.asExternalUri(target)).catch((err: unknown) => {
+        throw new FlowUnavailable(`the host could not expose the callback: ${reasonOf(err)}`);
+      });
+      const redirectUri = external.toString(true);
       relay?.allowExternalUrl(redirectUri);
       const signInUrl = ssoUrl(backend.apiUrl, provider, redirectUri, attempt.state);
       log.info(`Starting ${PROVIDER_NAMES[provider]} sign-in (${flow}).`);
 
-      const tokens = await vscode.window.withProgress(
+      return await vscode.window.withProgress(
         {
           location: vscode.ProgressLocation.Notification,
           title: vscode.l10n.t('Signing in to Modbox with {0}', PROVIDER_NAMES[provider]),
@@ -191,19 +208,16 @@ export class SignIn {
         async (progress, cancellation) => {
           cancellation.onCancellationRequested(() => attempt.cancel());
           progress.report({ message: vscode.l10n.t('opening the browser…') });
-          const opened = await host.openExternal(signInUrl);
+          const opened = await Promise.resolve(host.openExternal(signInUrl)).catch(() => false);
+          if (!opened && !spec.worksOn.includes('noBrowser')) {
+            throw new FlowUnavailable('the browser did not open', true);
+          }
           progress.report({ message: vscode.l10n.t('waiting for you to finish in the browser…') });
-          this.offerFallbacks(attempt, signInUrl, flow === 'paste' || !opened);
+          // Without a browser the user needs the link first, so the paste box is offered, not opened.
+          this.offerFallbacks(attempt, signInUrl, spec.pasteAtOnce && opened);
           return attempt.result;
         },
       );
-      return sessionFromTokens(tokens, provider, this.deps.clock.now());
-    } catch (err) {
-      if (isCancellation(err)) {
-        log.info('Sign-in cancelled.');
-        return undefined;
-      }
-      throw err;
     } finally {
       if (relay) {
         void relay.close();
@@ -251,9 +265,15 @@ export class SignIn {
   }
 }
 
-export function ssoUrl(apiUrl: string, provider: SsoProvider, redirectUri: string, state: string): string {
+function ssoUrl(apiUrl: string, provider: SsoProvider, redirectUri: string, state: string): string {
   const query = new URLSearchParams({ redirect_uri: redirectUri, state });
   return `${apiUrl}/auth/sso/${provider}?${query.toString()}`;
+}
+
+/** An error's code or kind, never its message (which may carry an address). */
+function reasonOf(err: unknown): string {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : err instanceof Error ? err.name : 'unknown error';
 }
 
 function isCancellation(err: unknown): boolean {

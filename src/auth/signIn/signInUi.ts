@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { Logger } from '../log/logger';
-import type { Ui } from '../ui/ui';
-import type { SsoProvider } from './session';
+import type { Logger } from '../../log/logger';
+import type { Ui } from '../../ui/ui';
+import type { SignInMethod } from './options';
 
 /**
  * The few prompts sign-in shows, built on the extension's one `Ui` so that
@@ -24,7 +24,6 @@ export interface MethodItem extends vscode.QuickPickItem {
   method: SignInMethod;
 }
 
-export type SignInMethod = SsoProvider | 'apiToken';
 
 export function signInPrompts(ui: Ui): SignInPrompts {
   return {

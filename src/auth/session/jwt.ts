@@ -2,7 +2,7 @@
  * Reads the claims of a JWT access token for display and scheduling only.
  * The signature is the server's business: nothing here is trusted for access.
  */
-import { hasJwtShape } from '../util/secretShapes';
+import { hasJwtShape } from '../../util/secretShapes';
 
 export interface JwtClaims {
   sub?: string;

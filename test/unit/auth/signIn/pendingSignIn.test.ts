@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import type { CallbackResult } from '../../../src/auth/callback';
-import { PendingSignIns, SignInError } from '../../../src/auth/pendingSignIn';
-import { FakeClock, flushMicrotasks } from '../fakeClock';
-import { rejection } from '../rejection';
-import { CaptureLog, makeJwt } from './helpers';
+import type { CallbackResult } from '../../../../src/auth/signIn/callback';
+import { PendingSignIns, SignInError } from '../../../../src/auth/signIn/pendingSignIn';
+import { FakeClock, flushMicrotasks } from '../../fakeClock';
+import { rejection } from '../../rejection';
+import { CaptureLog, makeJwt } from '../helpers';
 
 const AT = makeJwt({ sub: 'u' });
 

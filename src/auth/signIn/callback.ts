@@ -1,7 +1,7 @@
-import { isCredential } from '../util/secretShapes';
-import { labelText } from '../util/untrustedText';
-import { looksLikeJwt } from './jwt';
-import type { TokenSet } from './session';
+import { isCredential } from '../../util/secretShapes';
+import { labelText } from '../../util/untrustedText';
+import { looksLikeJwt } from '../session/jwt';
+import type { TokenSet } from '../session/session';
 
 /**
  * The sign-in callback as data. Whatever arrives here (a `vscode://` link

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { decodeClaims, looksLikeJwt } from '../../../src/auth/jwt';
-import { makeJwt } from './helpers';
+import { decodeClaims, looksLikeJwt } from '../../../../src/auth/session/jwt';
+import { makeJwt } from '../helpers';
 
 describe('auth/jwt decodeClaims', () => {
   it('reads the display and timing claims of a JWT', () => {

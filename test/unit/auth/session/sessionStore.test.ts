@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { sessionFromApiToken, sessionFromTokens } from '../../../src/auth/session';
-import { SessionStore, normalizeApiUrl, sessionKey } from '../../../src/auth/sessionStore';
-import { flushMicrotasks } from '../fakeClock';
-import { CaptureLog, makeJwt } from './helpers';
-import { MemorySecretStorage } from './memorySecretStorage';
+import { sessionFromApiToken, sessionFromTokens } from '../../../../src/auth/session/session';
+import { SessionStore, normalizeApiUrl, sessionKey } from '../../../../src/auth/session/sessionStore';
+import { flushMicrotasks } from '../../fakeClock';
+import { CaptureLog, makeJwt } from '../helpers';
+import { MemorySecretStorage } from '../memorySecretStorage';
 
 const API = 'https://api.modbox.run';
 

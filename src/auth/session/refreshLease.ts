@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Clock } from '../util/clock';
-import type { Logger } from '../log/logger';
+import type { Clock } from '../../util/clock';
+import type { Logger } from '../../log/logger';
 import { normalizeApiUrl, type SecretStorageLike } from './sessionStore';
 
-export const LEASE_KEY_PREFIX = 'modbox.refreshLease.v1:';
+const LEASE_KEY_PREFIX = 'modbox.refreshLease.v1:';
 
 export type LeaseResult = { acquired: true } | { acquired: false; heldUntil: number };
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Clock } from '../util/clock';
-import { systemClock } from '../util/clock';
-import type { Logger } from '../log/logger';
+import type { Clock } from '../../util/clock';
+import { systemClock } from '../../util/clock';
+import type { Logger } from '../../log/logger';
 
 export interface RelayOptions {
   /** Only loopback is ever allowed. */

@@ -1,8 +1,8 @@
 import { randomBytes as cryptoRandomBytes, timingSafeEqual } from 'node:crypto';
-import type { Clock, Timer } from '../util/clock';
-import type { Logger } from '../log/logger';
+import type { Clock, Timer } from '../../util/clock';
+import type { Logger } from '../../log/logger';
 import type { CallbackResult } from './callback';
-import type { SsoProvider, TokenSet } from './session';
+import type { SsoProvider, TokenSet } from '../session/session';
 
 export type SignInErrorKind = 'cancelled' | 'timeout' | 'denied' | 'failed';
 

@@ -6,8 +6,8 @@ import {
   sessionFromTokens,
   validateStoredSession,
   type StoredSession,
-} from '../../../src/auth/session';
-import { makeJwt } from './helpers';
+} from '../../../../src/auth/session/session';
+import { makeJwt } from '../helpers';
 
 const NOW = 1_700_000_000_000;
 

@@ -1,0 +1,84 @@
+import * as vscode from 'vscode';
+import type { Transport } from '../api/transport';
+import type { Logger } from '../log/logger';
+import type { Ui } from '../ui/ui';
+import { systemClock } from '../util/clock';
+import { AccountService } from './accountService';
+import { createBackend, transportFor } from './backend';
+import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './provider';
+import { PendingSignIns } from './signIn/pendingSignIn';
+import { SignIn } from './signIn/signIn';
+import { sessionExpiredPrompt } from './signIn/signInUi';
+
+export interface AuthDeps {
+  apiUrl: string;
+  log: Logger;
+  ui: Ui;
+  transport: Transport;
+  /** Sent as X-Workspace-Id. */
+  workspaceId(): string | undefined;
+}
+
+export interface Auth {
+  account: AccountService;
+  signIn: SignIn;
+  /** In the order they should be disposed: sign-in first, so cancelling it can still log. */
+  disposables: vscode.Disposable[];
+}
+
+/** The account, the sign-in that feeds it, and the `modbox` authentication provider over them. */
+export function createAuth(context: vscode.ExtensionContext, deps: AuthDeps): Auth {
+  const { log, ui } = deps;
+  const clock = systemClock;
+  const pending = new PendingSignIns(clock, log);
+  const signIn = new SignIn({ log, clock, ui, pending, memento: context.globalState, host: signInHost() });
+  const account = new AccountService(deps.apiUrl, {
+    log,
+    createBackend: (apiUrl) =>
+      createBackend(apiUrl, {
+        secrets: context.secrets,
+        transport: transportFor(apiUrl, deps.transport),
+        clock,
+        log,
+        version: String(context.extension.packageJSON.version),
+        workspaceId: deps.workspaceId,
+      }),
+    interactiveSignIn: (backend, options) => signIn.run(backend, options),
+    promptSessionExpired: sessionExpiredPrompt(ui, log),
+  });
+  const disposables: vscode.Disposable[] = [
+    pending,
+    signIn,
+    account,
+    vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, new ModboxAuthenticationProvider(account), {
+      supportsMultipleAccounts: false,
+    }),
+    vscode.window.registerUriHandler({ handleUri: (uri) => signIn.handleUri(uri) }),
+    ...trackContextKeys(account, log),
+  ];
+  return { account, signIn, disposables };
+}
+
+function signInHost(): ConstructorParameters<typeof SignIn>[0]['host'] {
+  return {
+    uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
+    remoteName: vscode.env.remoteName,
+    uriScheme: vscode.env.uriScheme,
+    platform: process.platform,
+    asExternalUri: (uri) => vscode.env.asExternalUri(uri),
+    // Handed over as a string on purpose: VS Code opens a string exactly as
+    // given, while a Uri is decoded and re-encoded, which breaks a
+    // redirect_uri that carries its own query (code-server's callback page).
+    openExternal: (url) => vscode.env.openExternal(url as unknown as vscode.Uri),
+  };
+}
+
+/** Keeps `modbox.signedIn` and `modbox.loaded` (used by menus and welcome views) in step with the account, and loads it. */
+function trackContextKeys(account: AccountService, log: Logger): vscode.Disposable[] {
+  const update = (): void => {
+    void vscode.commands.executeCommand('setContext', 'modbox.signedIn', account.session !== undefined);
+    void vscode.commands.executeCommand('setContext', 'modbox.loaded', account.loaded);
+  };
+  account.load().then(update, (err: unknown) => log.error(`Could not load the Modbox session: ${String(err)}`));
+  return [account.onDidChangeSession(update)];
+}
