@@ -10,7 +10,7 @@ import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './aut
 import { SignIn } from './auth/signIn';
 import { vscodePrompts, type SignInPrompts } from './auth/signInUi';
 import { registerAccountCommands } from './commands/account';
-import { createActiveWorkspace, registerViewCommands } from './commands/index';
+import { createActiveWorkspace, registerViewCommands } from './commands/register';
 import { createLogger } from './log/outputChannelLogger';
 import { systemClock } from './util/clock';
 

@@ -5,8 +5,8 @@
 import { isApiToken } from '../util/secretShapes';
 import { API_TOKEN_CANNOT_MANAGE_TOKENS, isModboxError, ModboxError } from './errors';
 import type { HttpClient, JsonResponse, RequestOptions } from './http';
-import { parseApiTokens, parseCreatedApiToken, parseSandboxes, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
-import type { ApiToken, CreatedApiToken, Sandbox, TokenSet, Workspace, WorkspaceDetail } from './types';
+import { parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
+import type { ApiToken, CreatedApiToken, TokenSet, Workspace, WorkspaceDetail } from './types';
 
 export interface CredentialSource {
   /** The token to send now (refreshing first if it is about to expire). */
@@ -21,6 +21,7 @@ export interface ModboxClientOptions {
 }
 
 interface CallOptions {
+  /** Sends the selected workspace as X-Workspace-Id (the sandbox calls of issue 11). */
   workspaceScoped?: boolean;
   /** The API token endpoints, which refuse API tokens (JWT only). */
   tokenEndpoint?: boolean;
@@ -43,12 +44,6 @@ export class ModboxClient {
   async getWorkspace(id: string, signal?: AbortSignal): Promise<WorkspaceDetail> {
     const res = await this.call({ method: 'GET', path: `/workspaces/${segment(id)}`, signal });
     return parseWorkspaceDetail(res.json);
-  }
-
-  /** Sandboxes of the selected workspace (X-Workspace-Id), or the server's default workspace. */
-  async listSandboxes(signal?: AbortSignal): Promise<Sandbox[]> {
-    const res = await this.call({ method: 'GET', path: '/sandboxes', signal }, { workspaceScoped: true });
-    return parseSandboxes(res.json);
   }
 
   async listApiTokens(signal?: AbortSignal): Promise<ApiToken[]> {

@@ -7,7 +7,7 @@
 import { isApiToken, isCredential } from '../util/secretShapes';
 import { truncate, withoutControlChars } from '../util/untrustedText';
 import { ModboxError } from './errors';
-import type { ApiToken, CreatedApiToken, Member, Sandbox, TokenSet, Workspace, WorkspaceDetail } from './types';
+import type { ApiToken, CreatedApiToken, Member, TokenSet, Workspace, WorkspaceDetail } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -206,38 +206,4 @@ export function parseCreatedApiToken(json: unknown): CreatedApiToken {
     token,
     createdAt: timestamp(field(inner, 'created_at', 'createdAt')),
   });
-}
-
-/** Only http(s) URLs are kept: the UI may open them. */
-function webUrl(value: unknown): string | undefined {
-  const raw = text(value, 2048);
-  if (!raw) {
-    return undefined;
-  }
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sandbox(value: unknown): Sandbox | undefined {
-  const obj = asObject(value);
-  const id = obj && identifier(field(obj, 'id', 'sandbox_id'));
-  if (!obj || !id) {
-    return undefined;
-  }
-  return optional({
-    id,
-    name: text(field(obj, 'name'), 255),
-    status: text(field(obj, 'status'), 40)?.toLowerCase() ?? 'unknown',
-    sandboxUrl: webUrl(field(obj, 'sandbox_url', 'sandboxUrl', 'url')),
-    image: text(field(obj, 'image'), 255),
-    createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
-  });
-}
-
-export function parseSandboxes(json: unknown): Sandbox[] {
-  return readable(list(json, ['sandboxes', 'items', 'data'], 'sandboxes'), sandbox, 'sandboxes');
 }

@@ -51,13 +51,3 @@ export interface CreatedApiToken {
   token: string;
   createdAt?: string;
 }
-
-export interface Sandbox {
-  id: string;
-  name?: string;
-  /** provisioning, running, destroyed, or whatever new state the server reports. */
-  status: string;
-  sandboxUrl?: string;
-  image?: string;
-  createdAt?: string;
-}

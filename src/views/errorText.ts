@@ -23,7 +23,24 @@ export function errorReason(err: unknown, l10n: L10n): string {
     const detail = err.detail && messageText(err.detail, MAX_REASON_CHARS);
     return detail && !message.includes(detail) ? l10n.t('{0} (Modbox said: {1})', message, detail) : message;
   }
+  return somethingWentWrong(l10n);
+}
+
+/** What the user reads when a bug, not Modbox, made something fail (details go to the log). */
+export function somethingWentWrong(l10n: L10n): string {
   return l10n.t('Something went wrong. See the Modbox log for details.');
+}
+
+/** A list that could not be loaded, in a view row or a picker's error message. */
+export function loadFailedText(list: 'workspaces' | 'apiTokens', reason: string, l10n: L10n): string {
+  return list === 'workspaces'
+    ? l10n.t("Couldn't load workspaces: {0}", reason)
+    : l10n.t("Couldn't load API tokens: {0}", reason);
+}
+
+/** The wait after a rate limit, in a view row or a notification. */
+export function busyText(ms: number, l10n: L10n): string {
+  return l10n.t('Modbox is busy. Retrying in {0} s…', waitSeconds(ms));
 }
 
 /** How long to wait before a view's automatic retry of a read, or undefined for "don't". */
