@@ -6,7 +6,7 @@ import { isApiToken } from '../util/secretShapes';
 import { API_TOKEN_CANNOT_MANAGE_TOKENS, isModboxError, ModboxError } from './errors';
 import type { HttpClient, JsonResponse, RequestOptions } from './http';
 import { parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
-import type { ApiToken, CreatedApiToken, TokenSet, Workspace, WorkspaceDetail } from './types';
+import { MAX_TOKEN_DESCRIPTION_LENGTH, type ApiToken, type CreatedApiToken, type TokenSet, type Workspace, type WorkspaceDetail } from './types';
 
 export interface CredentialSource {
   /** The token to send now (refreshing first if it is about to expire). */
@@ -26,8 +26,6 @@ interface CallOptions {
   /** The API token endpoints, which refuse API tokens (JWT only). */
   tokenEndpoint?: boolean;
 }
-
-const MAX_DESCRIPTION = 255;
 
 export class ModboxClient {
   constructor(
@@ -57,8 +55,8 @@ export class ModboxClient {
     if (!clean) {
       throw new ModboxError('validation', 'description: Enter a description for the token.', { field: 'description' });
     }
-    if (clean.length > MAX_DESCRIPTION) {
-      throw new ModboxError('validation', `description: Use at most ${MAX_DESCRIPTION} characters.`, { field: 'description' });
+    if (clean.length > MAX_TOKEN_DESCRIPTION_LENGTH) {
+      throw new ModboxError('validation', `description: Use at most ${MAX_TOKEN_DESCRIPTION_LENGTH} characters.`, { field: 'description' });
     }
     const res = await this.call({ method: 'POST', path: '/api-tokens/', body: { description: clean }, signal }, { tokenEndpoint: true });
     return parseCreatedApiToken(res.json);

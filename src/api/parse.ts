@@ -7,7 +7,7 @@
 import { isApiToken, isCredential } from '../util/secretShapes';
 import { truncate, withoutControlChars } from '../util/untrustedText';
 import { ModboxError } from './errors';
-import type { ApiToken, CreatedApiToken, Member, TokenSet, Workspace, WorkspaceDetail } from './types';
+import { MAX_TOKEN_DESCRIPTION_LENGTH, type ApiToken, type CreatedApiToken, type Member, type TokenSet, type Workspace, type WorkspaceDetail } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -178,7 +178,7 @@ function apiToken(value: unknown): ApiToken | undefined {
   const lastUsed = field(obj, 'last_used_at', 'lastUsedAt');
   return optional({
     id,
-    description: text(field(obj, 'description', 'name'), 255) ?? '',
+    description: text(field(obj, 'description', 'name'), MAX_TOKEN_DESCRIPTION_LENGTH) ?? '',
     tokenPrefix: prefix,
     createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
     lastUsedAt: timestamp(lastUsed) ?? null,
@@ -202,7 +202,7 @@ export function parseCreatedApiToken(json: unknown): CreatedApiToken {
   }
   return optional({
     id,
-    description: text(field(inner, 'description', 'name'), 255) ?? '',
+    description: text(field(inner, 'description', 'name'), MAX_TOKEN_DESCRIPTION_LENGTH) ?? '',
     token,
     createdAt: timestamp(field(inner, 'created_at', 'createdAt')),
   });

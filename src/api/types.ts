@@ -45,6 +45,9 @@ export interface ApiToken {
 }
 
 /** The response to creating a token: the only time the full value is ever seen. */
+/** The server's limit on an API token's description, checked before asking it. */
+export const MAX_TOKEN_DESCRIPTION_LENGTH = 255;
+
 export interface CreatedApiToken {
   id: string;
   description: string;

@@ -1,11 +1,10 @@
 import * as vscode from 'vscode';
+import { MAX_TOKEN_DESCRIPTION_LENGTH } from '../api/types';
 import { messageText } from '../util/untrustedText';
 import { accountKey } from '../views/accountKey';
 import { maskPrefix, tokenLabel, tokenText, type TokenFields } from '../views/tokenText';
 import { viewsClient } from '../views/viewsClient';
 import { ensureSignedIn, isAmbiguousFailure, listForPicker, rowArgument, runWrite, type CommandEnv } from './env';
-
-export const MAX_DESCRIPTION_LENGTH = 255;
 
 /** Why a description is refused, or undefined when it is fine (for the input box's live validation). */
 export function validateDescription(value: string): string | undefined {
@@ -13,14 +12,14 @@ export function validateDescription(value: string): string | undefined {
   if (!trimmed) {
     return vscode.l10n.t('Enter a description, so you can tell this token from others later.');
   }
-  if (trimmed.length > MAX_DESCRIPTION_LENGTH) {
-    return vscode.l10n.t('Use at most {0} characters (this is {1}).', MAX_DESCRIPTION_LENGTH, trimmed.length);
+  if (trimmed.length > MAX_TOKEN_DESCRIPTION_LENGTH) {
+    return vscode.l10n.t('Use at most {0} characters (this is {1}).', MAX_TOKEN_DESCRIPTION_LENGTH, trimmed.length);
   }
   return undefined;
 }
 
 export function defaultDescription(machineName: string): string {
-  return `vscode-${machineName}`.slice(0, MAX_DESCRIPTION_LENGTH);
+  return `vscode-${machineName}`.slice(0, MAX_TOKEN_DESCRIPTION_LENGTH);
 }
 
 /**

@@ -1,9 +1,6 @@
-import { isModboxError } from '../api/errors';
+import { isModboxError, MAX_DETAIL } from '../api/errors';
 import { messageText } from '../util/untrustedText';
 import type { L10n } from './l10n';
-
-/** An error's message quotes at most a detail of this length (see sanitizeDetail). */
-const MAX_REASON_CHARS = 300;
 
 /** Longest automatic wait after a 429; a longer Retry-After is left to the user's Retry. */
 export const MAX_AUTOMATIC_WAIT_MS = 60_000;
@@ -19,8 +16,8 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
 export function errorReason(err: unknown, l10n: L10n): string {
   if (isModboxError(err)) {
     // `detail` is the server's own (sanitized) words; add them when the message does not already say them.
-    const message = messageText(err.message, 2 * MAX_REASON_CHARS);
-    const detail = err.detail && messageText(err.detail, MAX_REASON_CHARS);
+    const message = messageText(err.message, 2 * MAX_DETAIL);
+    const detail = err.detail && messageText(err.detail, MAX_DETAIL);
     return detail && !message.includes(detail) ? l10n.t('{0} (Modbox said: {1})', message, detail) : message;
   }
   return somethingWentWrong(l10n);
