@@ -8,10 +8,11 @@ import { createBackend } from './auth/backend';
 import { PendingSignIns } from './auth/pendingSignIn';
 import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './auth/provider';
 import { SignIn } from './auth/signIn';
-import { vscodePrompts, type SignInPrompts } from './auth/signInUi';
+import { sessionExpiredPrompt } from './auth/signInUi';
 import { registerAccountCommands } from './commands/account';
 import { createActiveWorkspace, registerViewCommands } from './commands/register';
 import { createLogger } from './log/outputChannelLogger';
+import { swappableUi, type Ui } from './ui/ui';
 import { systemClock } from './util/clock';
 
 // Replaced by esbuild: false in the release build, so the hooks below are
@@ -29,7 +30,8 @@ export interface TestHooks {
   account: AccountService;
   signIn: SignIn;
   secrets: vscode.SecretStorage;
-  setPrompts(prompts: SignInPrompts | undefined): void;
+  /** Makes `ui` answer every prompt (commands, views, sign-in); undefined restores VS Code's own. */
+  setUi(ui: Ui | undefined): void;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -45,20 +47,13 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     return module.createUndiciTransport(proxyOptions());
   }
 
-  let prompts: SignInPrompts = vscodePrompts;
-  // Forwards to whichever prompts are current, so tests can script them.
-  const currentPrompts: SignInPrompts = {
-    pickMethod: (items) => prompts.pickMethod(items),
-    askSecret: (options) => prompts.askSecret(options),
-    offer: (message, ...buttons) => prompts.offer(message, ...buttons),
-    error: (message) => prompts.error(message),
-    warn: (message, ...buttons) => prompts.warn(message, ...buttons),
-  };
+  // The one Ui every prompt goes through, so tests can swap what answers.
+  const ui = swappableUi();
   const pending = new PendingSignIns(clock, log);
   const signIn = new SignIn({
     log,
     clock,
-    prompts: currentPrompts,
+    ui,
     pending,
     memento: context.globalState,
     host: {
@@ -76,7 +71,6 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
 
   // Created before the account because the API client sends its id as X-Workspace-Id.
   const activeWorkspace = createActiveWorkspace(context.globalState, () => account);
-  let expiredPromptOpen = false;
   const account = new AccountService(configuredApiUrl(log), {
     log,
     createBackend: (apiUrl) => {
@@ -91,22 +85,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       });
     },
     interactiveSignIn: (backend, options) => signIn.run(backend, options),
-    promptSessionExpired() {
-      if (expiredPromptOpen) {
-        return;
-      }
-      expiredPromptOpen = true;
-      const action = vscode.l10n.t('Sign In');
-      currentPrompts
-        .warn(vscode.l10n.t('Your Modbox session expired. Sign in again to keep using Modbox.'), action)
-        .then(async (choice) => {
-          expiredPromptOpen = false;
-          if (choice === action) {
-            await vscode.commands.executeCommand('modbox.signIn');
-          }
-        })
-        .catch((err: unknown) => log.error(`Sign-in after expiry failed: ${String(err)}`));
-    },
+    promptSessionExpired: sessionExpiredPrompt(ui, log),
   });
 
   const updateContext = (): void => {
@@ -134,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         account.switchApiUrl(configuredApiUrl(log)).catch((err: unknown) => log.error(String(err)));
       }
     }),
-    ...registerAccountCommands({ account, log, showLog: () => channel.show() }),
+    ...registerAccountCommands({ account, log, ui, showLog: () => channel.show() }),
   );
 
   registerViewCommands(context, {
@@ -142,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     log,
     globalState: context.globalState,
     activeWorkspace,
+    ui,
     dashboardUrl: () => vscode.workspace.getConfiguration('modbox').get<string>('dashboardUrl', 'https://app.modbox.run'),
   });
 
@@ -149,7 +129,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
 
   if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
     if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
-      return { account, signIn, secrets: context.secrets, setPrompts: (p) => (prompts = p ?? vscodePrompts) };
+      return { account, signIn, secrets: context.secrets, setUi: (next) => ui.use(next) };
     }
   }
   return undefined;

@@ -8,7 +8,7 @@ import { busyText, errorReason, loadFailedText } from '../views/errorText';
 import type { SessionBoundTree } from '../views/sessionTree';
 import type { WorkspacesTreeProvider } from '../views/workspacesTree';
 import type { ActiveWorkspace } from '../workspace/activeWorkspace';
-import type { Ui } from './ui';
+import type { Ui } from '../ui/ui';
 
 /** What the view commands run against; tests build one with a scripted `ui`. */
 export interface CommandEnv {

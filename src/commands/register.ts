@@ -10,7 +10,7 @@ import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
 import { createApiToken, revokeApiToken } from './apiTokens';
 import { openDashboard } from './dashboard';
 import type { CommandEnv } from './env';
-import { vscodeUi, type Ui } from './ui';
+import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, selectWorkspace } from './workspaces';
 
 export interface ViewCommandDeps {
