@@ -2,7 +2,7 @@
  * The Modbox API, one method per call the extension makes. Credentials come
  * from a CredentialSource; on a 401 the source may supply a fresh token once.
  */
-import { isApiToken } from '../util/secretShapes';
+import { API_TOKEN_PREFIX, isApiToken } from '../util/secretShapes';
 import { API_TOKEN_CANNOT_MANAGE_TOKENS, isModboxError, ModboxError } from './errors';
 import type { HttpClient, JsonResponse, RequestOptions } from './http';
 import { parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
@@ -147,7 +147,7 @@ export class ModboxClient {
 }
 
 function explain(err: unknown, token: string, opts: CallOptions): unknown {
-  if (isModboxError(err) && err.kind === 'forbidden' && opts.tokenEndpoint && token.startsWith('mbx_')) {
+  if (isModboxError(err) && err.kind === 'forbidden' && opts.tokenEndpoint && token.startsWith(API_TOKEN_PREFIX)) {
     return new ModboxError('forbidden', API_TOKEN_CANNOT_MANAGE_TOKENS, { status: err.status, detail: err.detail });
   }
   return err;
