@@ -7,7 +7,7 @@ import { viewsClient } from '../views/viewsClient';
 import { ensureSignedIn, isAmbiguousFailure, listForPicker, rowArgument, runWrite, type CommandEnv } from './env';
 
 /** Why a description is refused, or undefined when it is fine (for the input box's live validation). */
-export function validateDescription(value: string): string | undefined {
+function validateDescription(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) {
     return vscode.l10n.t('Enter a description, so you can tell this token from others later.');
@@ -18,7 +18,7 @@ export function validateDescription(value: string): string | undefined {
   return undefined;
 }
 
-export function defaultDescription(machineName: string): string {
+function defaultDescription(machineName: string): string {
   return `vscode-${machineName}`.slice(0, MAX_TOKEN_DESCRIPTION_LENGTH);
 }
 

@@ -73,7 +73,7 @@ export function rowArgument<T extends { id: string }>(arg: unknown, kind: string
 }
 
 /** Runs a task under a notification progress; the title names what is happening. */
-export function withNotification<T>(title: string, task: () => Promise<T>): Promise<T> {
+function withNotification<T>(title: string, task: () => Promise<T>): Promise<T> {
   return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
 }
 

@@ -3,9 +3,9 @@ import { messageText } from '../util/untrustedText';
 import type { L10n } from './l10n';
 
 /** Longest automatic wait after a 429; a longer Retry-After is left to the user's Retry. */
-export const MAX_AUTOMATIC_WAIT_MS = 60_000;
+const MAX_AUTOMATIC_WAIT_MS = 60_000;
 /** Wait when a 429 carries no Retry-After. */
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
 
 /**
  * Words for the user. ModboxError messages are written for users and carry no

@@ -46,7 +46,7 @@ export function inertMarkdown(value: string): vscode.MarkdownString {
   return md;
 }
 
-export function retryCommand(): vscode.Command {
+function retryCommand(): vscode.Command {
   return { command: 'modbox.refresh', title: vscode.l10n.t('Retry') };
 }
 
@@ -54,7 +54,7 @@ export function loadingNode(): MessageNode {
   return { kind: 'message', label: vscode.l10n.t('Loading…'), icon: 'loading~spin', contextValue: 'loading' };
 }
 
-export function busyNode(retryInMs: number): MessageNode {
+function busyNode(retryInMs: number): MessageNode {
   return {
     kind: 'message',
     label: busyText(retryInMs, vscode.l10n),
