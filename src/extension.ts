@@ -3,7 +3,7 @@ import type { AccountService } from './auth/accountService';
 import { createAuth } from './auth/auth';
 import type { SignIn } from './auth/signIn/signIn';
 import { registerAccountCommands } from './commands/account';
-import { createActiveWorkspace, registerViewCommands } from './commands/index';
+import { createActiveWorkspace, registerViewCommands } from './commands/register';
 import { configuredApiUrl, configuredDashboardUrl, configuredTransport, watchSettings } from './config/settings';
 import { createLogger } from './log/outputChannelLogger';
 import { swappableUi, type Ui } from './ui/ui';
@@ -42,7 +42,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     channel,
     { dispose: () => void transport.close() },
     watchSettings(transport, (apiUrl) => account.switchApiUrl(apiUrl), log),
-    ...registerAccountCommands({ account, log, showLog: () => channel.show() }),
+    ...registerAccountCommands({ account, log, ui, showLog: () => channel.show() }),
   );
   registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl });
 

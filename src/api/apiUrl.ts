@@ -38,6 +38,22 @@ export function parseApiUrl(raw: string): ApiUrlResult {
   return { ok: true, url };
 }
 
+/**
+ * One server, one key (stored sessions, the active workspace):
+ * `https://API.modbox.run/` and `https://api.modbox.run` are the same server,
+ * a different host, port or path is not.
+ */
+export function normalizeApiUrl(apiUrl: string): string {
+  const trimmed = apiUrl.trim();
+  try {
+    const url = new URL(trimmed);
+    const path = url.pathname.replace(/\/+$/, '');
+    return `${url.protocol}//${url.host}${path}`;
+  } catch {
+    return trimmed.replace(/\/+$/, '');
+  }
+}
+
 /** The API URL as text without a trailing slash, ready for joining paths. */
 export function apiBase(url: URL): string {
   return url.href.replace(/\/+$/, '');

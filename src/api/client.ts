@@ -2,11 +2,11 @@
  * The Modbox API, one method per call the extension makes. Credentials come
  * from a CredentialSource; on a 401 the source may supply a fresh token once.
  */
-import { isApiToken } from '../util/secretShapes';
+import { API_TOKEN_PREFIX, isApiToken } from '../util/secretShapes';
 import { API_TOKEN_CANNOT_MANAGE_TOKENS, isModboxError, ModboxError } from './errors';
 import type { HttpClient, JsonResponse, RequestOptions } from './http';
-import { parseApiTokens, parseCreatedApiToken, parseSandboxes, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
-import type { ApiToken, CreatedApiToken, Sandbox, TokenSet, Workspace, WorkspaceDetail } from './types';
+import { parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
+import { MAX_TOKEN_DESCRIPTION_LENGTH, type ApiToken, type CreatedApiToken, type TokenSet, type Workspace, type WorkspaceDetail } from './types';
 
 export interface CredentialSource {
   /** The token to send now (refreshing first if it is about to expire). */
@@ -21,12 +21,11 @@ export interface ModboxClientOptions {
 }
 
 interface CallOptions {
+  /** Sends the selected workspace as X-Workspace-Id (the sandbox calls of issue 11). */
   workspaceScoped?: boolean;
   /** The API token endpoints, which refuse API tokens (JWT only). */
   tokenEndpoint?: boolean;
 }
-
-const MAX_DESCRIPTION = 255;
 
 export class ModboxClient {
   constructor(
@@ -45,12 +44,6 @@ export class ModboxClient {
     return parseWorkspaceDetail(res.json);
   }
 
-  /** Sandboxes of the selected workspace (X-Workspace-Id), or the server's default workspace. */
-  async listSandboxes(signal?: AbortSignal): Promise<Sandbox[]> {
-    const res = await this.call({ method: 'GET', path: '/sandboxes', signal }, { workspaceScoped: true });
-    return parseSandboxes(res.json);
-  }
-
   async listApiTokens(signal?: AbortSignal): Promise<ApiToken[]> {
     const res = await this.call({ method: 'GET', path: '/api-tokens/', signal }, { tokenEndpoint: true });
     return parseApiTokens(res.json);
@@ -62,8 +55,8 @@ export class ModboxClient {
     if (!clean) {
       throw new ModboxError('validation', 'description: Enter a description for the token.', { field: 'description' });
     }
-    if (clean.length > MAX_DESCRIPTION) {
-      throw new ModboxError('validation', `description: Use at most ${MAX_DESCRIPTION} characters.`, { field: 'description' });
+    if (clean.length > MAX_TOKEN_DESCRIPTION_LENGTH) {
+      throw new ModboxError('validation', `description: Use at most ${MAX_TOKEN_DESCRIPTION_LENGTH} characters.`, { field: 'description' });
     }
     const res = await this.call({ method: 'POST', path: '/api-tokens/', body: { description: clean }, signal }, { tokenEndpoint: true });
     return parseCreatedApiToken(res.json);
@@ -154,7 +147,7 @@ export class ModboxClient {
 }
 
 function explain(err: unknown, token: string, opts: CallOptions): unknown {
-  if (isModboxError(err) && err.kind === 'forbidden' && opts.tokenEndpoint && token.startsWith('mbx_')) {
+  if (isModboxError(err) && err.kind === 'forbidden' && opts.tokenEndpoint && token.startsWith(API_TOKEN_PREFIX)) {
     return new ModboxError('forbidden', API_TOKEN_CANNOT_MANAGE_TOKENS, { status: err.status, detail: err.detail });
   }
   return err;

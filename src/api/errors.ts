@@ -170,7 +170,8 @@ export function unusableProxyError(proxy: UnusableProxy, host: string): ModboxEr
     `or add ${host} to the http.noProxy setting to connect without a proxy.`);
 }
 
-const MAX_DETAIL = 300;
+/** The most of a server's message an error quotes (and a notification shows). */
+export const MAX_DETAIL = 300;
 
 /**
  * Makes a server-provided message safe to show: no HTML, no control

@@ -7,7 +7,7 @@
 import { isApiToken, isCredential } from '../util/secretShapes';
 import { truncate, withoutControlChars } from '../util/untrustedText';
 import { ModboxError } from './errors';
-import type { ApiToken, CreatedApiToken, Member, Sandbox, TokenSet, Workspace, WorkspaceDetail } from './types';
+import { MAX_TOKEN_DESCRIPTION_LENGTH, type ApiToken, type CreatedApiToken, type Member, type TokenSet, type Workspace, type WorkspaceDetail } from './types';
 
 type Json = Record<string, unknown>;
 
@@ -178,7 +178,7 @@ function apiToken(value: unknown): ApiToken | undefined {
   const lastUsed = field(obj, 'last_used_at', 'lastUsedAt');
   return optional({
     id,
-    description: text(field(obj, 'description', 'name'), 255) ?? '',
+    description: text(field(obj, 'description', 'name'), MAX_TOKEN_DESCRIPTION_LENGTH) ?? '',
     tokenPrefix: prefix,
     createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
     lastUsedAt: timestamp(lastUsed) ?? null,
@@ -202,42 +202,8 @@ export function parseCreatedApiToken(json: unknown): CreatedApiToken {
   }
   return optional({
     id,
-    description: text(field(inner, 'description', 'name'), 255) ?? '',
+    description: text(field(inner, 'description', 'name'), MAX_TOKEN_DESCRIPTION_LENGTH) ?? '',
     token,
     createdAt: timestamp(field(inner, 'created_at', 'createdAt')),
   });
-}
-
-/** Only http(s) URLs are kept: the UI may open them. */
-function webUrl(value: unknown): string | undefined {
-  const raw = text(value, 2048);
-  if (!raw) {
-    return undefined;
-  }
-  try {
-    const url = new URL(raw);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function sandbox(value: unknown): Sandbox | undefined {
-  const obj = asObject(value);
-  const id = obj && identifier(field(obj, 'id', 'sandbox_id'));
-  if (!obj || !id) {
-    return undefined;
-  }
-  return optional({
-    id,
-    name: text(field(obj, 'name'), 255),
-    status: text(field(obj, 'status'), 40)?.toLowerCase() ?? 'unknown',
-    sandboxUrl: webUrl(field(obj, 'sandbox_url', 'sandboxUrl', 'url')),
-    image: text(field(obj, 'image'), 255),
-    createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
-  });
-}
-
-export function parseSandboxes(json: unknown): Sandbox[] {
-  return readable(list(json, ['sandboxes', 'items', 'data'], 'sandboxes'), sandbox, 'sandboxes');
 }

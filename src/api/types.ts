@@ -45,19 +45,12 @@ export interface ApiToken {
 }
 
 /** The response to creating a token: the only time the full value is ever seen. */
+/** The server's limit on an API token's description, checked before asking it. */
+export const MAX_TOKEN_DESCRIPTION_LENGTH = 255;
+
 export interface CreatedApiToken {
   id: string;
   description: string;
   token: string;
-  createdAt?: string;
-}
-
-export interface Sandbox {
-  id: string;
-  name?: string;
-  /** provisioning, running, destroyed, or whatever new state the server reports. */
-  status: string;
-  sandboxUrl?: string;
-  image?: string;
   createdAt?: string;
 }

@@ -3,22 +3,27 @@ import { messageText } from '../util/untrustedText';
 import type { AccountService } from '../auth/accountService';
 import type { SignInOptions } from '../auth/signIn/options';
 import type { Logger } from '../log/logger';
+import { vscodeUi, type Ui } from '../ui/ui';
 
 export interface AccountCommandDeps {
   account: AccountService;
   log: Logger;
   showLog(): void;
+  /** Prompts; defaults to vscode.window. */
+  ui?: Ui;
 }
 
 /** Sign in, sign out and the log: the commands that work whether or not anyone is signed in. */
 export function registerAccountCommands(deps: AccountCommandDeps): vscode.Disposable[] {
   const { account, log } = deps;
+  const ui = deps.ui ?? vscodeUi;
   return [
     vscode.commands.registerCommand('modbox.signIn', async (options?: SignInOptions) => {
       if (account.session) {
         const switchAccount = vscode.l10n.t('Sign Out and Switch');
-        const choice = await vscode.window.showInformationMessage(
+        const choice = await ui.showInformationMessage(
           vscode.l10n.t('You are signed in to Modbox as {0}.', messageText(account.session.account.label)),
+          {},
           switchAccount,
         );
         if (choice !== switchAccount) {
@@ -29,18 +34,18 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
       try {
         const session = await account.signIn(sanitizeOptions(options));
         if (session) {
-          void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to Modbox as {0}.', messageText(session.account.label)));
+          void ui.showInformationMessage(vscode.l10n.t('Signed in to Modbox as {0}.', messageText(session.account.label)), {});
         }
       } catch (err) {
         log.warn(`Sign-in failed: ${messageOf(err)}`);
-        void vscode.window.showErrorMessage(messageOf(err));
+        void ui.showErrorMessage(messageOf(err), {});
       }
     }),
     vscode.commands.registerCommand('modbox.signOut', async () => {
       const label = account.session && messageText(account.session.account.label);
       await account.signOut();
       if (label) {
-        void vscode.window.showInformationMessage(vscode.l10n.t('Signed out of Modbox ({0}).', label));
+        void ui.showInformationMessage(vscode.l10n.t('Signed out of Modbox ({0}).', label), {});
       }
     }),
     vscode.commands.registerCommand('modbox.showLog', () => deps.showLog()),

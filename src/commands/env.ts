@@ -4,7 +4,8 @@ import type { Account } from '../auth/account';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
 import type { ApiTokensTreeProvider } from '../views/apiTokensTree';
-import { errorReason, waitSeconds } from '../views/errorText';
+import { busyText, errorReason, loadFailedText } from '../views/errorText';
+import type { SessionBoundTree } from '../views/sessionTree';
 import type { WorkspacesTreeProvider } from '../views/workspacesTree';
 import type { ActiveWorkspace } from '../workspace/activeWorkspace';
 import type { Ui } from '../ui/ui';
@@ -40,8 +41,39 @@ export async function ensureSignedIn(env: CommandEnv, why: string): Promise<bool
   return env.account.session !== undefined;
 }
 
+/** A view's list, for a picker: loaded if it is not yet; undefined (with the reason shown) when it failed or is empty. */
+export async function listForPicker<T>(
+  env: CommandEnv,
+  source: Pick<SessionBoundTree<readonly T[], unknown>, 'ensureLoaded' | 'state'>,
+  list: 'workspaces' | 'apiTokens',
+  emptyMessage: string,
+): Promise<readonly T[] | undefined> {
+  const items = await source.ensureLoaded();
+  if (!items) {
+    const state = source.state;
+    const reason = state.kind === 'failed' ? errorReason(state.error, vscode.l10n) : vscode.l10n.t('Try again.');
+    void env.ui.showErrorMessage(loadFailedText(list, reason, vscode.l10n), {});
+    return undefined;
+  }
+  if (items.length === 0) {
+    void env.ui.showInformationMessage(emptyMessage, {});
+    return undefined;
+  }
+  return items;
+}
+
+/**
+ * The row a command was run on from a view's context menu, or undefined when
+ * it came from the palette (or anywhere else: arguments are not trusted).
+ */
+export function rowArgument<T extends { id: string }>(arg: unknown, kind: string, field: string): T | undefined {
+  const node = arg as Record<string, unknown> | undefined;
+  const value = node?.[field] as { id?: unknown } | undefined;
+  return node?.kind === kind && typeof value?.id === 'string' ? value as T : undefined;
+}
+
 /** Runs a task under a notification progress; the title names what is happening. */
-export function withNotification<T>(title: string, task: () => Promise<T>): Promise<T> {
+function withNotification<T>(title: string, task: () => Promise<T>): Promise<T> {
   return Promise.resolve(vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title }, task));
 }
 
@@ -93,7 +125,7 @@ export async function runWrite<T>(
 function waitVisibly(env: CommandEnv, ms: number): Promise<boolean> {
   return Promise.resolve(vscode.window.withProgress({
     location: vscode.ProgressLocation.Notification,
-    title: vscode.l10n.t('Modbox is busy. Retrying in {0} s…', waitSeconds(ms)),
+    title: busyText(ms, vscode.l10n),
     cancellable: true,
   }, (_progress, cancel) => new Promise<boolean>((resolve) => {
     const timer = env.clock.setTimeout(() => {

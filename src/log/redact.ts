@@ -4,7 +4,7 @@
  */
 
 import {
-  API_TOKEN_IN_TEXT, AUTH_SCHEMES_SOURCE, isSecretKey, JWT_IN_TEXT, MAX_CREDENTIAL_LENGTH, SECRET_HEADERS, SECRET_KEY_SOURCE,
+  API_TOKEN_IN_TEXT, API_TOKEN_PREFIX, AUTH_SCHEMES_SOURCE, isSecretKey, JWT_IN_TEXT, MAX_CREDENTIAL_LENGTH, SECRET_HEADERS, SECRET_KEY_SOURCE,
 } from '../util/secretShapes';
 
 const REDACTED = '<redacted>';
@@ -40,7 +40,7 @@ export function redact(text: string): string {
   out = out.replace(BEARER_RE, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`);
   out = out.replace(BASIC_RE, (m, scheme: string, space: string, value: string) => isBasicCredential(value) ? `${scheme}${space}${REDACTED}` : m);
   out = out.replace(JWT_IN_TEXT, '<jwt>');
-  out = out.replace(API_TOKEN_IN_TEXT, `mbx_${REDACTED}`);
+  out = out.replace(API_TOKEN_IN_TEXT, `${API_TOKEN_PREFIX}${REDACTED}`);
   out = redactNamedValues(out);
   return text.length > MAX_LENGTH ? `${out.slice(0, MAX_LENGTH)}... (${text.length - MAX_LENGTH} more characters)` : out;
 }

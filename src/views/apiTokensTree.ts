@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ModboxError } from '../api/errors';
+import { loadFailedText } from './errorText';
 import { SessionBoundTree } from './sessionTree';
 import { tokenText, tokenTooltip, sortTokensNewestFirst, type TokenFields } from './tokenText';
 import {
@@ -67,7 +68,7 @@ export class ApiTokensTreeProvider extends SessionBoundTree<readonly TokenFields
     const state = this.loader.state;
     const rows = (this.loader.value ?? []).map((token): ApiTokenNode => ({ kind: 'apiToken', token }));
     // Loaded and empty: no rows, so the "Create API token" welcome content shows.
-    return rowsForState(state, rows, (reason) => vscode.l10n.t("Couldn't load API tokens: {0}", reason), (loaded) => loaded);
+    return rowsForState(state, rows, (reason) => loadFailedText('apiTokens', reason, vscode.l10n), (loaded) => loaded);
   }
 
   getTreeItem(node: ApiTokensTreeNode): vscode.TreeItem {

@@ -1,14 +1,11 @@
-import { isModboxError } from '../api/errors';
+import { isModboxError, MAX_DETAIL } from '../api/errors';
 import { messageText } from '../util/untrustedText';
 import type { L10n } from './l10n';
 
-/** An error's message quotes at most a detail of this length (see sanitizeDetail). */
-const MAX_REASON_CHARS = 300;
-
 /** Longest automatic wait after a 429; a longer Retry-After is left to the user's Retry. */
-export const MAX_AUTOMATIC_WAIT_MS = 60_000;
+const MAX_AUTOMATIC_WAIT_MS = 60_000;
 /** Wait when a 429 carries no Retry-After. */
-export const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
+const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
 
 /**
  * Words for the user. ModboxError messages are written for users and carry no
@@ -19,11 +16,28 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 5_000;
 export function errorReason(err: unknown, l10n: L10n): string {
   if (isModboxError(err)) {
     // `detail` is the server's own (sanitized) words; add them when the message does not already say them.
-    const message = messageText(err.message, 2 * MAX_REASON_CHARS);
-    const detail = err.detail && messageText(err.detail, MAX_REASON_CHARS);
+    const message = messageText(err.message, 2 * MAX_DETAIL);
+    const detail = err.detail && messageText(err.detail, MAX_DETAIL);
     return detail && !message.includes(detail) ? l10n.t('{0} (Modbox said: {1})', message, detail) : message;
   }
+  return somethingWentWrong(l10n);
+}
+
+/** What the user reads when a bug, not Modbox, made something fail (details go to the log). */
+export function somethingWentWrong(l10n: L10n): string {
   return l10n.t('Something went wrong. See the Modbox log for details.');
+}
+
+/** A list that could not be loaded, in a view row or a picker's error message. */
+export function loadFailedText(list: 'workspaces' | 'apiTokens', reason: string, l10n: L10n): string {
+  return list === 'workspaces'
+    ? l10n.t("Couldn't load workspaces: {0}", reason)
+    : l10n.t("Couldn't load API tokens: {0}", reason);
+}
+
+/** The wait after a rate limit, in a view row or a notification. */
+export function busyText(ms: number, l10n: L10n): string {
+  return l10n.t('Modbox is busy. Retrying in {0} s…', waitSeconds(ms));
 }
 
 /** How long to wait before a view's automatic retry of a read, or undefined for "don't". */

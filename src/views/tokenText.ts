@@ -1,4 +1,5 @@
 import type { L10n } from './l10n';
+import { API_TOKEN_PREFIX } from '../util/secretShapes';
 import { labelText, markdownText } from '../util/untrustedText';
 import { formatAbsoluteDate, formatRelativeTime, parseServerDate } from './relativeTime';
 
@@ -18,7 +19,7 @@ export interface TokenText {
 }
 
 /** How many characters of a prefix to show: "mbx_" plus four, even if a server sends more. */
-const PREFIX_CHARS = 8;
+const PREFIX_CHARS = API_TOKEN_PREFIX.length + 4;
 
 export function maskPrefix(prefix: string | undefined): string | undefined {
   if (!prefix) {

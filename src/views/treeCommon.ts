@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Account } from '../auth/account';
 import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
-import { errorReason, waitSeconds } from './errorText';
+import { busyText, errorReason } from './errorText';
 import type { LoadState } from './loader';
 
 /** A row that is not data: loading, waiting, empty, or an error with Retry. */
@@ -46,7 +46,7 @@ export function inertMarkdown(value: string): vscode.MarkdownString {
   return md;
 }
 
-export function retryCommand(): vscode.Command {
+function retryCommand(): vscode.Command {
   return { command: 'modbox.refresh', title: vscode.l10n.t('Retry') };
 }
 
@@ -54,10 +54,10 @@ export function loadingNode(): MessageNode {
   return { kind: 'message', label: vscode.l10n.t('Loading…'), icon: 'loading~spin', contextValue: 'loading' };
 }
 
-export function busyNode(retryInMs: number): MessageNode {
+function busyNode(retryInMs: number): MessageNode {
   return {
     kind: 'message',
-    label: vscode.l10n.t('Modbox is busy. Retrying in {0} s…', waitSeconds(retryInMs)),
+    label: busyText(retryInMs, vscode.l10n),
     icon: 'watch',
     contextValue: 'busy',
   };

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ActiveWorkspace } from '../workspace/activeWorkspace';
-import { errorReason } from './errorText';
+import { errorReason, loadFailedText } from './errorText';
 import { SessionBoundTree } from './sessionTree';
 import {
   errorNode, inertMarkdown, loadingNode, messageTreeItem, rowsForState, type MessageNode, type TreeDeps,
@@ -105,7 +105,7 @@ export class WorkspacesTreeProvider extends SessionBoundTree<readonly WorkspaceF
     this.loadIfStale();
     const state = this.loader.state;
     const rows = (this.loader.value ?? []).map((workspace): WorkspaceNode => ({ kind: 'workspace', workspace }));
-    return rowsForState(state, rows, (reason) => vscode.l10n.t("Couldn't load workspaces: {0}", reason), (loaded) =>
+    return rowsForState(state, rows, (reason) => loadFailedText('workspaces', reason, vscode.l10n), (loaded) =>
       loaded.length ? loaded : [{ kind: 'message', label: vscode.l10n.t('No workspaces yet.'), icon: 'info', contextValue: 'empty' }],
     );
   }

@@ -1,3 +1,5 @@
+import { normalizeApiUrl } from '../api/apiUrl';
+
 /** The subset of `vscode.Memento` used here, so this file runs in plain Node. */
 export interface StateStore {
   get<T>(key: string): T | undefined;
@@ -12,14 +14,10 @@ export interface ActiveWorkspaceChoice {
   readonly accountId: string;
 }
 
+/** One entry per server (normalizeApiUrl), so switching `modbox.apiUrl` back and forth keeps each choice. */
 type Stored = Record<string, ActiveWorkspaceChoice>;
 
 export const ACTIVE_WORKSPACE_KEY = 'modbox.activeWorkspace';
-
-/** One entry per server, so switching `modbox.apiUrl` back and forth keeps each choice. */
-export function normalizeApiUrl(apiUrl: string): string {
-  return apiUrl.replace(/\/+$/, '').toLowerCase();
-}
 
 function isChoice(value: unknown): value is ActiveWorkspaceChoice {
   const v = value as Partial<ActiveWorkspaceChoice> | undefined;

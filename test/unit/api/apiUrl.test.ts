@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { apiBase, parseApiUrl } from '../../../src/api/apiUrl';
+import { apiBase, normalizeApiUrl, parseApiUrl } from '../../../src/api/apiUrl';
 
 describe('parseApiUrl', () => {
   const accepted: Array<[string, string]> = [
@@ -56,4 +56,14 @@ describe('parseApiUrl', () => {
       }
     });
   }
+});
+
+describe('normalizeApiUrl', () => {
+  it('gives one key per server, whatever the case, default port, slashes or spaces in its URL', () => {
+    assert.equal(normalizeApiUrl('https://API.modbox.run/'), 'https://api.modbox.run');
+    assert.equal(normalizeApiUrl('https://api.modbox.run:443//'), 'https://api.modbox.run');
+    assert.equal(normalizeApiUrl(' http://127.0.0.1:8123/base/ '), 'http://127.0.0.1:8123/base');
+    assert.notEqual(normalizeApiUrl('http://127.0.0.1:1'), normalizeApiUrl('http://127.0.0.1:2'));
+    assert.notEqual(normalizeApiUrl('https://api.modbox.run/a'), normalizeApiUrl('https://api.modbox.run/b'));
+  });
 });

@@ -46,10 +46,6 @@ class FakeModbox {
     if (url === '/workspaces/w%2F1' && req.method === 'GET') {
       return send(200, { id: 'w/1', name: 'Slashed', members: [{ id: 'm1', user_id: 'u1', role: 'owner' }] });
     }
-    if (url === '/sandboxes' && req.method === 'GET') {
-      const ws = req.headers['x-workspace-id'];
-      return send(200, { sandboxes: [{ id: `s-${String(ws)}`, status: 'running', sandbox_url: 'https://s.modbox.run/', image: 'python' }] });
-    }
     if (url.startsWith('/api-tokens/') && token.startsWith('mbx_')) {
       return send(403, { detail: 'API tokens cannot be used here' });
     }
@@ -150,14 +146,6 @@ describe('ModboxClient (loopback server, real transport)', function () {
     const detail = await new ModboxClient(http, new FakeCredentials(NEW_JWT, undefined)).getWorkspace('w/1');
     assert.equal(detail.name, 'Slashed');
     assert.equal(detail.members.length, 1);
-  });
-
-  it('sends the selected workspace on workspace-scoped calls only', async () => {
-    const client = new ModboxClient(http, new FakeCredentials(NEW_JWT, undefined), { workspaceId: () => 'ws-9' });
-    const [sandbox] = await client.listSandboxes();
-    assert.equal(sandbox.id, 's-ws-9');
-    await client.listWorkspaces();
-    assert.deepEqual(server.requests.map((r) => r.headers['x-workspace-id']), ['ws-9', undefined]);
   });
 
   it('lists, creates and revokes API tokens', async () => {

@@ -43,8 +43,8 @@ describe('call sites that show text', function () {
   const srcDir = path.join(repoRoot, 'src');
   const files = sourceFiles(srcDir);
   // A copy of a real call site with its neutraliser removed: the Copy Workspace ID message.
-  const realFile = path.join(srcDir, 'commands', 'workspaceCommands.ts');
-  const mutantFile = path.join(srcDir, 'commands', '__mutantWorkspaceCommands.ts');
+  const realFile = path.join(srcDir, 'commands', 'workspaces.ts');
+  const mutantFile = path.join(srcDir, 'commands', '__mutantWorkspaces.ts');
   const realCode = fs.readFileSync(realFile, 'utf8');
   const mutantCode = realCode.replace(`"Copied the ID of '{0}'.", messageText(workspaceLabel(workspace, vscode.l10n))`, `"Copied the ID of '{0}'.", workspace.name`);
 

@@ -40,6 +40,10 @@ const SAFE_CALLS: Record<string, Levels> = {
   inertMarkdown: ALL,
   // Numbers and dates written by us.
   waitSeconds: ALL,
+  busyText: ALL,
+  somethingWentWrong: ALL,
+  // Its reason argument is checked as a message (SINKS).
+  loadFailedText: MESSAGE,
   formatAbsoluteDate: ALL,
   formatRelativeTime: ALL,
 };
@@ -72,6 +76,8 @@ const SINKS: Record<string, Sink> = {
   withNotification: { args: [0], surface: 'message' },
   runWrite: { args: [1, 2], surface: 'message' },
   ensureSignedIn: { args: [1], surface: 'message' },
+  listForPicker: { args: [3], surface: 'message' },
+  loadFailedText: { args: [1], surface: 'message' },
   offer: { args: 'all', surface: 'message', receiver: /prompts\.offer$/ },
   warn: { args: 'all', surface: 'message', receiver: /prompts\.warn$/ },
   error: { args: 'all', surface: 'message', receiver: /prompts\.error$/ },

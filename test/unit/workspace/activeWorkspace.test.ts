@@ -26,6 +26,10 @@ describe('ActiveWorkspace', () => {
     await active.set({ id: 'w2', name: 'Two' });
     env.apiUrl = 'http://127.0.0.1:9000/';
     assert.equal(active.id(), 'w1');
+    env.apiUrl = 'HTTP://LOCALHOST:9000';
+    await active.set({ id: 'w3', name: 'Three' });
+    env.apiUrl = 'http://localhost:9000/';
+    assert.equal(active.id(), 'w3');
   });
 
   it('survives a restart (reads global state, not memory)', async () => {

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { dashboardPageUrl } from '../../../src/commands/dashboardUrl';
+import '../fakeVscode';
+import { dashboardPageUrl } from '../../../src/commands/dashboard';
 
 describe('dashboardPageUrl', () => {
   it('opens the dashboard itself, or its API tokens page', () => {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { HttpRequest, Transport } from '../../../src/api/transport';
-import { lazyTransport } from '../../../src/api/transport/lazy';
-import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
-import { startServer } from './loopback';
+import type { HttpRequest, Transport } from '../../../../src/api/transport';
+import { lazyTransport } from '../../../../src/api/transport/lazy';
+import { createUndiciTransport } from '../../../../src/api/transport/undiciTransport';
+import { startServer } from '../loopback';
 
 const req = (url: string): HttpRequest => ({ method: 'GET', url, headers: {}, timeoutMs: 2000 });
 

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
-import { ModboxError } from '../../../src/api/errors';
-import type { HttpRequest, Transport } from '../../../src/api/transport';
-import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
-import { rejection } from '../rejection';
-import { closedPort, loopbackLookup, startProxy, startServer, type LoopbackServer, type TestProxy } from './loopback';
+import { ModboxError } from '../../../../src/api/errors';
+import type { HttpRequest, Transport } from '../../../../src/api/transport';
+import { createUndiciTransport } from '../../../../src/api/transport/undiciTransport';
+import { rejection } from '../../rejection';
+import { closedPort, loopbackLookup, startProxy, startServer, type LoopbackServer, type TestProxy } from '../loopback';
 
 const SECRET = 'mbx_SuperSecretTransportToken42';
 

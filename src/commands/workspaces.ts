@@ -1,32 +1,19 @@
 import * as vscode from 'vscode';
 import { messageText } from '../util/untrustedText';
-import { errorReason } from '../views/errorText';
 import { workspaceLabel, type WorkspaceFields } from '../views/workspaceText';
-import { dashboardPageUrl, type DashboardPage } from './dashboardUrl';
-import { ensureSignedIn, type CommandEnv } from './env';
+import { ensureSignedIn, listForPicker, rowArgument, type CommandEnv } from './env';
 
 interface WorkspacePick extends vscode.QuickPickItem {
   workspace: WorkspaceFields;
 }
 
 function workspaceFromArgument(arg: unknown): WorkspaceFields | undefined {
-  const node = arg as { kind?: unknown; workspace?: Partial<WorkspaceFields> } | undefined;
-  if (node?.kind === 'workspace' && typeof node.workspace?.id === 'string') {
-    return node.workspace as WorkspaceFields;
-  }
-  return undefined;
+  return rowArgument<WorkspaceFields>(arg, 'workspace', 'workspace');
 }
 
 async function pickWorkspace(env: CommandEnv, title: string, placeHolder: string): Promise<WorkspaceFields | undefined> {
-  const workspaces = await env.workspaces.ensureLoaded();
+  const workspaces = await listForPicker(env, env.workspaces, 'workspaces', vscode.l10n.t('You have no Modbox workspaces.'));
   if (!workspaces) {
-    const state = env.workspaces.state;
-    const reason = state.kind === 'failed' ? errorReason(state.error, vscode.l10n) : vscode.l10n.t('Try again.');
-    void env.ui.showErrorMessage(vscode.l10n.t("Couldn't load workspaces: {0}", reason), {});
-    return undefined;
-  }
-  if (workspaces.length === 0) {
-    void env.ui.showInformationMessage(vscode.l10n.t('You have no Modbox workspaces.'), {});
     return undefined;
   }
   const activeId = env.activeWorkspace.id();
@@ -74,13 +61,4 @@ export async function copyWorkspaceId(env: CommandEnv, arg?: unknown): Promise<v
   await env.ui.writeClipboard(workspace.id);
   void env.ui.showInformationMessage(
     vscode.l10n.t("Copied the ID of '{0}'.", messageText(workspaceLabel(workspace, vscode.l10n))), {});
-}
-
-export async function openDashboard(env: CommandEnv, page: DashboardPage): Promise<void> {
-  const target = dashboardPageUrl(env.dashboardUrl(), page);
-  if (!target) {
-    void env.ui.showErrorMessage(vscode.l10n.t('The modbox.dashboardUrl setting is not a valid http(s) URL.'), {});
-    return;
-  }
-  await env.ui.openExternal(vscode.Uri.parse(target, true));
 }

@@ -1,27 +1,25 @@
 import * as vscode from 'vscode';
+import { MAX_TOKEN_DESCRIPTION_LENGTH } from '../api/types';
 import { messageText } from '../util/untrustedText';
 import { accountKey } from '../views/accountKey';
-import { errorReason } from '../views/errorText';
 import { maskPrefix, tokenLabel, tokenText, type TokenFields } from '../views/tokenText';
 import { viewsClient } from '../views/viewsClient';
-import { ensureSignedIn, isAmbiguousFailure, runWrite, type CommandEnv } from './env';
-
-export const MAX_DESCRIPTION_LENGTH = 255;
+import { ensureSignedIn, isAmbiguousFailure, listForPicker, rowArgument, runWrite, type CommandEnv } from './env';
 
 /** Why a description is refused, or undefined when it is fine (for the input box's live validation). */
-export function validateDescription(value: string): string | undefined {
+function validateDescription(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) {
     return vscode.l10n.t('Enter a description, so you can tell this token from others later.');
   }
-  if (trimmed.length > MAX_DESCRIPTION_LENGTH) {
-    return vscode.l10n.t('Use at most {0} characters (this is {1}).', MAX_DESCRIPTION_LENGTH, trimmed.length);
+  if (trimmed.length > MAX_TOKEN_DESCRIPTION_LENGTH) {
+    return vscode.l10n.t('Use at most {0} characters (this is {1}).', MAX_TOKEN_DESCRIPTION_LENGTH, trimmed.length);
   }
   return undefined;
 }
 
-export function defaultDescription(machineName: string): string {
-  return `vscode-${machineName}`.slice(0, MAX_DESCRIPTION_LENGTH);
+function defaultDescription(machineName: string): string {
+  return `vscode-${machineName}`.slice(0, MAX_TOKEN_DESCRIPTION_LENGTH);
 }
 
 /**
@@ -87,11 +85,7 @@ interface TokenPick extends vscode.QuickPickItem {
 }
 
 function tokenFromArgument(arg: unknown): TokenFields | undefined {
-  const node = arg as { kind?: unknown; token?: Partial<TokenFields> } | undefined;
-  if (node?.kind === 'apiToken' && typeof node.token?.id === 'string') {
-    return node.token as TokenFields;
-  }
-  return undefined;
+  return rowArgument<TokenFields>(arg, 'apiToken', 'token');
 }
 
 /** From the tree (the argument is the row) or the palette (asks which). Always confirms in a modal. */
@@ -138,15 +132,8 @@ export async function revokeApiToken(env: CommandEnv, arg?: unknown): Promise<vo
 }
 
 async function pickToken(env: CommandEnv): Promise<TokenFields | undefined> {
-  const tokens = await env.apiTokens.ensureLoaded();
+  const tokens = await listForPicker(env, env.apiTokens, 'apiTokens', vscode.l10n.t('You have no API tokens.'));
   if (!tokens) {
-    const state = env.apiTokens.state;
-    const reason = state.kind === 'failed' ? errorReason(state.error, vscode.l10n) : vscode.l10n.t('Try again.');
-    void env.ui.showErrorMessage(vscode.l10n.t("Couldn't load API tokens: {0}", reason), {});
-    return undefined;
-  }
-  if (tokens.length === 0) {
-    void env.ui.showInformationMessage(vscode.l10n.t('You have no API tokens.'), {});
     return undefined;
   }
   const now = env.clock.now();

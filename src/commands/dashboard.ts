@@ -1,3 +1,6 @@
+import * as vscode from 'vscode';
+import type { CommandEnv } from './env';
+
 /** Which dashboard page to open. */
 export type DashboardPage = 'home' | 'apiTokens';
 
@@ -16,4 +19,13 @@ export function dashboardPageUrl(base: string, page: DashboardPage): string | un
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/api-tokens`;
   }
   return url.toString();
+}
+
+export async function openDashboard(env: CommandEnv, page: DashboardPage): Promise<void> {
+  const target = dashboardPageUrl(env.dashboardUrl(), page);
+  if (!target) {
+    void env.ui.showErrorMessage(vscode.l10n.t('The modbox.dashboardUrl setting is not a valid http(s) URL.'), {});
+    return;
+  }
+  await env.ui.openExternal(vscode.Uri.parse(target, true));
 }
