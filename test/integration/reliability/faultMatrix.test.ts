@@ -12,7 +12,7 @@ import { systemClock } from '../../../src/util/clock';
 import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
 import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
 import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
-import { MemorySecretStorage } from '../../unit/auth/memorySecretStorage';
+import { MemorySecretStorage } from '../../support/memorySecretStorage';
 import { recordFigures } from '../figures';
 import { control, emulatorUrl, MemoryMemento, resetEmulator, rows, setFault } from '../views/helpers';
 import {

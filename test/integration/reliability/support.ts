@@ -13,18 +13,9 @@ import { sessionFromTokens, type StoredSession } from '../../../src/auth/session
 import type { SecretStorageLike } from '../../../src/auth/sessionStore';
 import { silentLogger, type Logger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
-import { control, emulatorUrl } from '../views/helpers';
+import { control, emulatorUrl, type Minted } from '../../support/emulatorControl';
 
-export interface Minted {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-  refresh_expires_in: number;
-}
-
-export async function mint(email = 'ada@example.com'): Promise<Minted> {
-  return (await control('POST', '/session', { email })) as Minted;
-}
+export { mint, type Minted } from '../../support/emulatorControl';
 
 /** A session as the extension stores it after an SSO sign-in. */
 export function toSession(minted: Minted, now = Date.now()): StoredSession {

@@ -13,27 +13,9 @@ import { systemClock } from '../../../src/util/clock';
 import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
 import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
 import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
+import { control, emulatorUrl } from '../../support/emulatorControl';
 
-export function emulatorUrl(): string {
-  const url = process.env.MODBOX_EMULATOR_URL;
-  if (!url) {
-    throw new Error('MODBOX_EMULATOR_URL is not set');
-  }
-  return url;
-}
-
-export async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${emulatorUrl()}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!res.ok) {
-    throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  }
-  return res.status === 204 ? undefined : res.json();
-}
+export { control, emulatorUrl, resetEmulator, setFault } from '../../support/emulatorControl';
 
 export interface RequestRecord {
   method: string;
@@ -45,14 +27,6 @@ export interface RequestRecord {
 export async function requests(): Promise<RequestRecord[]> {
   const stats = await control('GET', '/stats') as { requests: RequestRecord[] };
   return stats.requests;
-}
-
-export async function resetEmulator(): Promise<void> {
-  await control('POST', '/reset', { seed: 'default' });
-}
-
-export async function setFault(route: string, fault: Record<string, unknown>): Promise<void> {
-  await control('POST', '/faults', { route, fault });
 }
 
 let sessionCounter = 0;
