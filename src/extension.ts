@@ -10,7 +10,7 @@ import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './aut
 import { SignIn } from './auth/signIn';
 import { vscodePrompts, type SignInPrompts } from './auth/signInUi';
 import { registerAccountCommands } from './commands/account';
-import { createActiveWorkspace, registerViewCommands } from './commands/index';
+import { createActiveWorkspace, registerViewCommands, type ModboxViews } from './commands/index';
 import { createLogger } from './log/outputChannelLogger';
 import { systemClock } from './util/clock';
 
@@ -30,6 +30,10 @@ export interface TestHooks {
   signIn: SignIn;
   secrets: vscode.SecretStorage;
   setPrompts(prompts: SignInPrompts | undefined): void;
+  /** The extension's own trees and active workspace, so integration tests read what the views show. */
+  views: ModboxViews;
+  /** Where the extension keeps the active workspace. */
+  globalState: vscode.Memento;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -137,7 +141,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     ...registerAccountCommands({ account, log, showLog: () => channel.show() }),
   );
 
-  registerViewCommands(context, {
+  const views = registerViewCommands(context, {
     account,
     log,
     globalState: context.globalState,
@@ -149,7 +153,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
 
   if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
     if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
-      return { account, signIn, secrets: context.secrets, setPrompts: (p) => (prompts = p ?? vscodePrompts) };
+      return { account, signIn, secrets: context.secrets, setPrompts: (p) => (prompts = p ?? vscodePrompts), views, globalState: context.globalState };
     }
   }
   return undefined;
