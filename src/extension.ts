@@ -8,10 +8,11 @@ import { createBackend } from './auth/backend';
 import { PendingSignIns } from './auth/pendingSignIn';
 import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './auth/provider';
 import { SignIn } from './auth/signIn';
-import { vscodePrompts, type SignInPrompts } from './auth/signInUi';
+import { sessionExpiredPrompt } from './auth/signInUi';
 import { registerAccountCommands } from './commands/account';
 import { createActiveWorkspace, registerViewCommands, type ModboxViews } from './commands/index';
 import { createLogger } from './log/outputChannelLogger';
+import { swappableUi, type Ui } from './ui/ui';
 import { systemClock } from './util/clock';
 
 // Replaced by esbuild: false in the release build, so the hooks below are
@@ -29,11 +30,14 @@ export interface TestHooks {
   account: AccountService;
   signIn: SignIn;
   secrets: vscode.SecretStorage;
-  setPrompts(prompts: SignInPrompts | undefined): void;
+  /** Makes `ui` answer every prompt (commands, views, sign-in); undefined restores VS Code's own. */
+  setUi(ui: Ui | undefined): void;
   /** The extension's own trees and active workspace, so integration tests read what the views show. */
   views: ModboxViews;
   /** Where the extension keeps the active workspace. */
   globalState: vscode.Memento;
+  /** The extension's log folder: the Modbox output channel writes Modbox.log there. */
+  logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -49,20 +53,13 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     return module.createUndiciTransport(proxyOptions());
   }
 
-  let prompts: SignInPrompts = vscodePrompts;
-  // Forwards to whichever prompts are current, so tests can script them.
-  const currentPrompts: SignInPrompts = {
-    pickMethod: (items) => prompts.pickMethod(items),
-    askSecret: (options) => prompts.askSecret(options),
-    offer: (message, ...buttons) => prompts.offer(message, ...buttons),
-    error: (message) => prompts.error(message),
-    warn: (message, ...buttons) => prompts.warn(message, ...buttons),
-  };
+  // The one Ui every prompt goes through, so tests can swap what answers.
+  const ui = swappableUi();
   const pending = new PendingSignIns(clock, log);
   const signIn = new SignIn({
     log,
     clock,
-    prompts: currentPrompts,
+    ui,
     pending,
     memento: context.globalState,
     host: {
@@ -80,7 +77,6 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
 
   // Created before the account because the API client sends its id as X-Workspace-Id.
   const activeWorkspace = createActiveWorkspace(context.globalState, () => account);
-  let expiredPromptOpen = false;
   const account = new AccountService(configuredApiUrl(log), {
     log,
     createBackend: (apiUrl) => {
@@ -95,22 +91,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       });
     },
     interactiveSignIn: (backend, options) => signIn.run(backend, options),
-    promptSessionExpired() {
-      if (expiredPromptOpen) {
-        return;
-      }
-      expiredPromptOpen = true;
-      const action = vscode.l10n.t('Sign In');
-      currentPrompts
-        .warn(vscode.l10n.t('Your Modbox session expired. Sign in again to keep using Modbox.'), action)
-        .then(async (choice) => {
-          expiredPromptOpen = false;
-          if (choice === action) {
-            await vscode.commands.executeCommand('modbox.signIn');
-          }
-        })
-        .catch((err: unknown) => log.error(`Sign-in after expiry failed: ${String(err)}`));
-    },
+    promptSessionExpired: sessionExpiredPrompt(ui, log),
   });
 
   const updateContext = (): void => {
@@ -146,6 +127,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     log,
     globalState: context.globalState,
     activeWorkspace,
+    ui,
     dashboardUrl: () => vscode.workspace.getConfiguration('modbox').get<string>('dashboardUrl', 'https://app.modbox.run'),
   });
 
@@ -153,7 +135,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
 
   if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
     if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
-      return { account, signIn, secrets: context.secrets, setPrompts: (p) => (prompts = p ?? vscodePrompts), views, globalState: context.globalState };
+      return {
+        account, signIn, secrets: context.secrets, setUi: (next) => ui.use(next), views, globalState: context.globalState, logUri: context.logUri,
+      };
     }
   }
   return undefined;

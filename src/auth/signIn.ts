@@ -10,7 +10,8 @@ import { chooseFlows, type FlowKind } from './flows';
 import { startRelay, type Relay } from './loopbackRelay';
 import type { CompleteOutcome, PendingSignIns } from './pendingSignIn';
 import { sessionFromApiToken, sessionFromTokens, type SsoProvider, type StoredSession } from './session';
-import type { MethodItem, SignInMethod, SignInPrompts } from './signInUi';
+import type { Ui } from '../ui/ui';
+import { signInPrompts, type MethodItem, type SignInMethod, type SignInPrompts } from './signInUi';
 
 export const CALLBACK_PATH = '/auth-callback';
 const EXTENSION_AUTHORITY = 'modbox.vscode-modbox';
@@ -35,7 +36,8 @@ export interface SignInHost {
 export interface SignInDeps {
   log: Logger;
   clock: Clock;
-  prompts: SignInPrompts;
+  /** The extension's one Ui; sign-in's prompts are built on it. */
+  ui: Ui;
   pending: PendingSignIns;
   memento: vscode.Memento;
   host: SignInHost;
@@ -54,7 +56,11 @@ export class SignIn {
   /** The relay of the sign-in in progress, closed on dispose. */
   private relay: Relay | undefined;
 
-  constructor(private readonly deps: SignInDeps) {}
+  private readonly prompts: SignInPrompts;
+
+  constructor(private readonly deps: SignInDeps) {
+    this.prompts = signInPrompts(deps.ui);
+  }
 
   /** On deactivate: no relay outlives the extension, and no listener is kept. */
   dispose(): void {
@@ -123,11 +129,11 @@ export class SignIn {
       label: `$(key) ${vscode.l10n.t('Use an API token')}`,
       detail: vscode.l10n.t('Paste an mbx_ token from the dashboard; useful where a browser sign-in cannot come back.'),
     });
-    return (await this.deps.prompts.pickMethod(items))?.method;
+    return (await this.prompts.pickMethod(items))?.method;
   }
 
   private async withApiToken(backend: Backend): Promise<StoredSession | undefined> {
-    const token = await this.deps.prompts.askSecret({
+    const token = await this.prompts.askSecret({
       title: vscode.l10n.t('Sign in to Modbox with an API token'),
       prompt: vscode.l10n.t('Paste an API token (it starts with mbx_). It is checked with Modbox, then kept in the system keychain.'),
       placeHolder: 'mbx_…',
@@ -220,15 +226,15 @@ export class SignIn {
     const ask = async (): Promise<void> => {
       const choice = pasteNow
         ? paste
-        : await this.deps.prompts.offer(vscode.l10n.t("Didn't get back to VS Code after signing in?"), paste, copy);
+        : await this.prompts.offer(vscode.l10n.t("Didn't get back to VS Code after signing in?"), paste, copy);
       if (settled || !choice) {
         return;
       }
       if (choice === copy) {
-        await vscode.env.clipboard.writeText(signInUrl);
+        await this.prompts.copy(signInUrl);
         return ask();
       }
-      const text = await this.deps.prompts.askSecret({
+      const text = await this.prompts.askSecret({
         title: vscode.l10n.t('Finish signing in to Modbox'),
         prompt: vscode.l10n.t("Copy the whole address from the browser's address bar after signing in, and paste it here."),
         validate: (value) =>
@@ -238,7 +244,7 @@ export class SignIn {
         return;
       }
       if (this.accept(text, 'pasted address') !== 'accepted') {
-        this.deps.prompts.error(vscode.l10n.t('That address belongs to another sign-in attempt. Sign in again and paste the newest address.'));
+        this.prompts.error(vscode.l10n.t('That address belongs to another sign-in attempt. Sign in again and paste the newest address.'));
       }
     };
     ask().catch((err: unknown) => this.deps.log.warn(`Sign-in fallback failed: ${String(err)}`));

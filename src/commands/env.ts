@@ -7,7 +7,7 @@ import type { ApiTokensTreeProvider } from '../views/apiTokensTree';
 import { errorReason, waitSeconds } from '../views/errorText';
 import type { WorkspacesTreeProvider } from '../views/workspacesTree';
 import type { ActiveWorkspace } from '../workspace/activeWorkspace';
-import type { Ui } from './ui';
+import type { Ui } from '../ui/ui';
 
 /** What the view commands run against; tests build one with a scripted `ui`. */
 export interface CommandEnv {

@@ -9,7 +9,7 @@ import { ActiveWorkspace } from '../workspace/activeWorkspace';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
 import { createApiToken, revokeApiToken } from './apiTokenCommands';
 import type { CommandEnv } from './env';
-import { vscodeUi, type Ui } from './ui';
+import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, openDashboard, selectWorkspace } from './workspaceCommands';
 
 export interface ViewCommandDeps {

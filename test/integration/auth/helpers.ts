@@ -1,12 +1,13 @@
 // Shared by the sign-in integration tests: the real extension's test hooks,
-// scripted prompts, and small waits on real events (never fixed sleeps for
+// a scripted Ui, and small waits on real events (never fixed sleeps for
 // positive outcomes).
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { StoredSession } from '../../../src/auth/session';
 import type { CallbackOutcome } from '../../../src/auth/signIn';
-import type { MethodItem, SignInPrompts } from '../../../src/auth/signInUi';
+import type { MethodItem } from '../../../src/auth/signInUi';
 import type { TestHooks } from '../../../src/extension';
+import { vscodeUi, type Ui } from '../../../src/ui/ui';
 import { control } from '../views/helpers';
 
 export { control, emulatorUrl, requests, resetEmulator } from '../views/helpers';
@@ -35,44 +36,65 @@ export async function configure(config: Record<string, unknown>): Promise<void> 
   await control('POST', '/config', config);
 }
 
-/** Prompts answered from a script; any prompt nobody scripted fails the test. */
-export class ScriptedPrompts implements SignInPrompts {
+/**
+ * The extension's Ui answered from a script, in sign-in's terms: the method to
+ * pick, the secrets to type, the buttons to press on offers (messages with
+ * buttons). Any prompt nobody scripted is refused (resolves undefined); the
+ * clipboard and the browser are the real ones.
+ */
+export class ScriptedSignInUi implements Ui {
+  /** 'pickMethod', 'askSecret' and 'offer', in the order they were asked. */
   readonly calls: string[] = [];
   secrets: (string | undefined | (() => Promise<string | undefined>))[] = [];
   offers: (string | undefined | (() => Promise<string | undefined>))[] = [];
   method: MethodItem['method'] | undefined;
   errors: string[] = [];
   warnings: string[] = [];
+  /** Information messages without buttons. */
+  infos: string[] = [];
 
-  async pickMethod(items: MethodItem[]): Promise<MethodItem | undefined> {
+  async showQuickPick<T extends vscode.QuickPickItem>(items: readonly T[]): Promise<T | undefined> {
     this.calls.push('pickMethod');
-    return items.find((i) => i.method === this.method);
+    return items.find((i) => (i as Partial<MethodItem>).method === this.method);
   }
 
-  async askSecret(options: { validate(value: string): string | undefined }): Promise<string | undefined> {
+  async showInputBox(options: vscode.InputBoxOptions): Promise<string | undefined> {
     this.calls.push('askSecret');
     const next = this.secrets.shift();
     const value = typeof next === 'function' ? await next() : next;
     if (value !== undefined) {
-      const problem = options.validate(value);
-      assert.strictEqual(problem, undefined, `the input box would refuse this value: ${problem}`);
+      const problem = await options.validateInput?.(value);
+      assert.ok(!problem, `the input box would refuse this value: ${JSON.stringify(problem)}`);
     }
     return value;
   }
 
-  async offer(): Promise<string | undefined> {
+  async showInformationMessage(message: string, _options: vscode.MessageOptions, ...buttons: string[]): Promise<string | undefined> {
+    if (buttons.length === 0) {
+      this.infos.push(message);
+      return undefined;
+    }
     this.calls.push('offer');
     const next = this.offers.shift();
     return typeof next === 'function' ? next() : next;
   }
 
-  error(message: string): void {
+  async showErrorMessage(message: string): Promise<string | undefined> {
     this.errors.push(message);
+    return undefined;
   }
 
-  async warn(message: string): Promise<string | undefined> {
+  async showWarningMessage(message: string): Promise<string | undefined> {
     this.warnings.push(message);
     return undefined;
+  }
+
+  writeClipboard(text: string): Thenable<void> {
+    return vscodeUi.writeClipboard(text);
+  }
+
+  openExternal(uri: vscode.Uri): Thenable<boolean> {
+    return vscodeUi.openExternal(uri);
   }
 }
 

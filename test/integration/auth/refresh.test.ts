@@ -9,7 +9,7 @@ import { SessionStore } from '../../../src/auth/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
-import { control, hooks, resetEmulator, ScriptedPrompts, sessionWhere, signOutQuietly, stats } from './helpers';
+import { control, hooks, resetEmulator, ScriptedSignInUi, sessionWhere, signOutQuietly, stats } from './helpers';
 
 interface Minted {
   access_token: string;
@@ -32,7 +32,7 @@ async function expiredSession(): Promise<StoredSession> {
 describe('staying signed in (real VS Code, emulator)', function () {
   this.timeout(60_000);
   let h: TestHooks;
-  let prompts: ScriptedPrompts;
+  let prompts: ScriptedSignInUi;
   let otherWindow: SessionStore;
   const extra: Backend[] = [];
 
@@ -43,14 +43,14 @@ describe('staying signed in (real VS Code, emulator)', function () {
   beforeEach(async () => {
     await signOutQuietly(h);
     await resetEmulator();
-    prompts = new ScriptedPrompts();
-    h.setPrompts(prompts);
+    prompts = new ScriptedSignInUi();
+    h.setUi(prompts);
     otherWindow = new SessionStore(h.secrets, h.account.apiUrl, silentLogger);
   });
 
   afterEach(async () => {
     extra.splice(0).forEach((b) => b.dispose());
-    h.setPrompts(undefined);
+    h.setUi(undefined);
     await signOutQuietly(h);
   });
 

@@ -7,7 +7,7 @@ import { sessionKey } from '../../../src/auth/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import {
   claimsOf, configure, control, createRealApiToken, emulatorUrl, hooks, nextCallback, openEditorLink, resetEmulator,
-  ScriptedPrompts, sessionWhere, signOutQuietly, stats, withTimeout,
+  ScriptedSignInUi, sessionWhere, signOutQuietly, stats, withTimeout,
 } from './helpers';
 
 const PROVIDERS = ['github', 'google', 'microsoft'] as const;
@@ -21,7 +21,7 @@ async function workspacesStatus(token: string): Promise<number> {
 }
 
 /** Waits until the sign-in has opened the browser and is waiting for it. */
-async function untilWaiting(prompts: ScriptedPrompts): Promise<void> {
+async function untilWaiting(prompts: ScriptedSignInUi): Promise<void> {
   await withTimeout(
     (async () => {
       while (!prompts.calls.includes('offer')) {
@@ -36,7 +36,7 @@ async function untilWaiting(prompts: ScriptedPrompts): Promise<void> {
 describe('sign-in with Modbox (real VS Code, emulator, headless browser)', function () {
   this.timeout(60_000);
   let h: TestHooks;
-  let prompts: ScriptedPrompts;
+  let prompts: ScriptedSignInUi;
 
   before(async () => {
     h = await hooks();
@@ -45,12 +45,12 @@ describe('sign-in with Modbox (real VS Code, emulator, headless browser)', funct
   beforeEach(async () => {
     await signOutQuietly(h);
     await resetEmulator();
-    prompts = new ScriptedPrompts();
-    h.setPrompts(prompts);
+    prompts = new ScriptedSignInUi();
+    h.setUi(prompts);
   });
 
   afterEach(async () => {
-    h.setPrompts(undefined);
+    h.setUi(undefined);
     await signOutQuietly(h);
   });
 

@@ -16,7 +16,7 @@ import { startEmulator, type Emulator } from '../../emulator/server';
 import { startForwardProxy, type ForwardProxy } from '../../support/forwardProxy';
 import { selfSignedCertificate } from '../../support/tlsCert';
 import { rejection } from '../../support/rejection';
-import { hooks, ScriptedPrompts, sessionWhere, withTimeout } from '../auth/helpers';
+import { hooks, ScriptedSignInUi, sessionWhere, withTimeout } from '../auth/helpers';
 
 const API = 'https://api.modbox.test';
 const SETTINGS = ['modbox.apiUrl', 'http.proxy', 'http.proxyStrictSSL', 'http.noProxy'] as const;
@@ -101,15 +101,15 @@ describe('network: VS Code proxy settings (real VS Code, HTTPS emulator behind a
   }
 
   async function signInWithApiToken(): Promise<void> {
-    const prompts = new ScriptedPrompts();
+    const prompts = new ScriptedSignInUi();
     prompts.secrets = [token];
-    h.setPrompts(prompts);
+    h.setUi(prompts);
     try {
       const session = await h.account.signIn({ method: 'apiToken' });
       assert.ok(session, 'no session');
       assert.strictEqual(session.kind, 'apiToken');
     } finally {
-      h.setPrompts(undefined);
+      h.setUi(undefined);
     }
   }
 

@@ -8,7 +8,7 @@ import type { ModboxClient } from '../../../src/api/client';
 import { SessionStore } from '../../../src/auth/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
-import { configure, hooks, ScriptedPrompts, sessionWhere, signOutQuietly } from '../auth/helpers';
+import { configure, hooks, ScriptedSignInUi, sessionWhere, signOutQuietly } from '../auth/helpers';
 import { recordFigures } from '../figures';
 import { control, resetEmulator } from '../views/helpers';
 import { backendOver, describeError, mint, sleep, toSession } from './support';
@@ -32,7 +32,7 @@ interface RequestRecord {
 describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', function () {
   this.timeout(DURATION_MS + 60_000);
   let h: TestHooks;
-  let prompts: ScriptedPrompts;
+  let prompts: ScriptedSignInUi;
   const windows: Backend[] = [];
   let figures: Record<string, unknown> | undefined;
   let passed = false;
@@ -50,7 +50,7 @@ describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', func
   afterEach(async function () {
     passed = this.currentTest?.state === 'passed';
     windows.splice(0).forEach((w) => w.dispose());
-    h.setPrompts(undefined);
+    h.setUi(undefined);
     await signOutQuietly(h);
     await resetEmulator();
   });
@@ -59,8 +59,8 @@ describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', func
     await signOutQuietly(h);
     await resetEmulator();
     await configure({ accessTtlSeconds: ACCESS_TTL_S, refreshTtlSeconds: REFRESH_TTL_S });
-    prompts = new ScriptedPrompts();
-    h.setPrompts(prompts);
+    prompts = new ScriptedSignInUi();
+    h.setUi(prompts);
 
     // Two more windows: their own store, refresher (running, as in a real window) and client.
     for (let i = 0; i < 2; i++) {

@@ -10,7 +10,7 @@ import type { TestHooks } from '../../../src/extension';
 import type { ApiTokensTreeNode } from '../../../src/views/apiTokensTree';
 import type { WorkspacesTreeNode } from '../../../src/views/workspacesTree';
 import {
-  configure, hooks, nextCallback, openEditorLink, ScriptedPrompts, sessionWhere, signOutQuietly, withTimeout,
+  configure, hooks, nextCallback, openEditorLink, ScriptedSignInUi, sessionWhere, signOutQuietly, withTimeout,
 } from '../auth/helpers';
 import { recordFigures } from '../figures';
 import { control, makeHarness, mintSession, resetEmulator, setFault, type Harness } from '../views/helpers';
@@ -98,14 +98,14 @@ describe('reliability: hostile input', function () {
 
   describe('crafted sign-in links through the real URI handler', () => {
     let h: TestHooks;
-    let prompts: ScriptedPrompts;
+    let prompts: ScriptedSignInUi;
 
     before(async () => {
       h = await hooks();
     });
 
     afterEach(async () => {
-      h.setPrompts(undefined);
+      h.setUi(undefined);
       await signOutQuietly(h);
       await resetEmulator();
     });
@@ -117,12 +117,12 @@ describe('reliability: hostile input', function () {
       await signOutQuietly(h);
       await resetEmulator();
       await configure({ autoConsent: 'off' }); // the browser stays on the consent page
-      prompts = new ScriptedPrompts();
+      prompts = new ScriptedSignInUi();
       let release!: () => void;
       const held = new Promise<undefined>((resolve) => (release = () => resolve(undefined)));
       // "Copy Sign-in Link" puts the attempt's real URL (and so its state) on the clipboard; then the prompt stays open.
       prompts.offers = [vscode.l10n.t('Copy Sign-in Link'), () => held];
-      h.setPrompts(prompts);
+      h.setUi(prompts);
       // An earlier test may have left another attempt's link there.
       await vscode.env.clipboard.writeText('');
       const signIn = h.account.signIn({ method: 'github', flow: 'uriHandler' });

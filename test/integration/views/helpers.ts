@@ -7,7 +7,7 @@ import { createUndiciTransport } from '../../../src/api/transport/undiciTranspor
 import type { Account } from '../../../src/auth/account';
 import type { StoredSession } from '../../../src/auth/session';
 import type { CommandEnv } from '../../../src/commands/env';
-import type { Ui } from '../../../src/commands/ui';
+import type { Ui } from '../../../src/ui/ui';
 import type { Logger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
 import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';

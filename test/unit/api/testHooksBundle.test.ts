@@ -12,7 +12,7 @@ import * as path from 'node:path';
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
 // Names and strings only the hooks code carries.
-const HOOK_MARKERS = ['MODBOX_TEST_HOOKS', 'setPrompts', 'extensionMode', 'ExtensionMode'];
+const HOOK_MARKERS = ['MODBOX_TEST_HOOKS', 'setUi', 'extensionMode', 'ExtensionMode'];
 
 function build(args: string[], outdir: string): void {
   const r = spawnSync(process.execPath, ['esbuild.mjs', ...args, `--outdir=${outdir}`], { cwd: repoRoot, encoding: 'utf8', timeout: 60_000 });
@@ -114,11 +114,11 @@ describe('test hooks in the bundles', function () {
     delete process.env.MODBOX_TEST_HOOKS;
     const activate = loadActivate(path.join(tmp, 'dev', 'extension.js'));
     const inTest = activate(context(3, tmp)) as Record<string, unknown> | undefined;
-    assert.ok(inTest && typeof inTest.setPrompts === 'function', 'no hooks in ExtensionMode.Test');
+    assert.ok(inTest && typeof inTest.setUi === 'function', 'no hooks in ExtensionMode.Test');
     assert.equal(activate(context(1, tmp)), undefined, 'hooks in production mode without MODBOX_TEST_HOOKS');
     assert.equal(activate(context(2, tmp)), undefined, 'hooks in development mode without MODBOX_TEST_HOOKS');
     process.env.MODBOX_TEST_HOOKS = '1';
     const installed = activate(context(1, tmp)) as Record<string, unknown> | undefined;
-    assert.ok(installed && typeof installed.setPrompts === 'function', 'no hooks with MODBOX_TEST_HOOKS=1');
+    assert.ok(installed && typeof installed.setUi === 'function', 'no hooks with MODBOX_TEST_HOOKS=1');
   });
 });

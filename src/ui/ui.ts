@@ -1,10 +1,11 @@
 import * as vscode from 'vscode';
 
 /**
- * Every prompt the view commands show, behind one seam. Production code uses
- * `vscodeUi`; integration tests pass a scripted object (answers queued per
- * method, calls recorded) so input boxes, quick picks and modals can be
- * driven inside a real VS Code without clicking.
+ * Every prompt the extension shows, behind one seam: commands, views and
+ * sign-in all ask through a `Ui`. Production code uses `vscodeUi`;
+ * integration tests swap in a scripted object (answers queued per method,
+ * calls recorded) so input boxes, quick picks and messages can be driven
+ * inside a real VS Code without clicking.
  */
 export interface Ui {
   showInputBox(options: vscode.InputBoxOptions): Thenable<string | undefined>;
@@ -25,3 +26,24 @@ export const vscodeUi: Ui = {
   writeClipboard: (text) => vscode.env.clipboard.writeText(text),
   openExternal: (uri) => vscode.env.openExternal(uri),
 };
+
+/** A Ui that forwards every call to whichever Ui is current. */
+export interface SwappableUi extends Ui {
+  /** Makes `ui` current; undefined restores `vscodeUi`. */
+  use(ui: Ui | undefined): void;
+}
+
+/** The extension builds one of these and hands it to everything that shows a prompt, so tests can swap what answers. */
+export function swappableUi(): SwappableUi {
+  let current: Ui = vscodeUi;
+  return {
+    use: (ui) => (current = ui ?? vscodeUi),
+    showInputBox: (options) => current.showInputBox(options),
+    showQuickPick: (items, options) => current.showQuickPick(items, options),
+    showInformationMessage: (message, options, ...items) => current.showInformationMessage(message, options, ...items),
+    showWarningMessage: (message, options, ...items) => current.showWarningMessage(message, options, ...items),
+    showErrorMessage: (message, options, ...items) => current.showErrorMessage(message, options, ...items),
+    writeClipboard: (text) => current.writeClipboard(text),
+    openExternal: (uri) => current.openExternal(uri),
+  };
+}
