@@ -13,7 +13,9 @@ import {
   configure, hooks, nextCallback, openEditorLink, ScriptedSignInUi, sessionWhere, signOutQuietly, withTimeout,
 } from '../auth/helpers';
 import { recordFigures } from '../figures';
-import { control, makeHarness, mintSession, resetEmulator, setFault, type Harness } from '../views/helpers';
+import type { ModboxViews } from '../../../src/commands/index';
+import { signInAs } from '../views/extension';
+import { control, resetEmulator, setFault } from '../views/helpers';
 import { assertCleanMessage, CONTROL_OR_BIDI, issuedSecrets, mint } from './support';
 
 interface LinkCase {
@@ -190,17 +192,24 @@ describe('reliability: hostile input', function () {
   });
 
   describe('hostile API responses in the trees', () => {
-    let hv: Harness;
+    // The extension's own trees, following its own account.
+    let h: TestHooks;
+    let hv: ModboxViews;
     const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort().join();
 
+    before(async () => {
+      h = await hooks();
+      hv = h.views;
+    });
+
     beforeEach(async () => {
+      await signOutQuietly(h);
       await resetEmulator();
-      hv = makeHarness();
     });
 
     afterEach(async () => {
-      hv.dispose();
       await control('DELETE', '/faults');
+      await signOutQuietly(h);
       await resetEmulator();
     });
 
@@ -261,7 +270,7 @@ describe('reliability: hostile input', function () {
       it(`renders ${c.name} as plain, inert text: ${describeSees(c.sees)}`, async () => {
         // Seeding resets the server's sessions, so the session comes after it.
         await c.setup();
-        hv.account.setSession(await mintSession());
+        await signInAs(h);
         const items = await renderView(hv, c.view);
         const secrets = await issuedSecrets();
         for (const { item, data } of items) {
@@ -362,7 +371,7 @@ interface Rendered {
   children?: Rendered[];
 }
 
-async function renderView(hv: Harness, view: 'workspaces' | 'apiTokens' | 'members'): Promise<Rendered[]> {
+async function renderView(hv: ModboxViews, view: 'workspaces' | 'apiTokens' | 'members'): Promise<Rendered[]> {
   if (view === 'apiTokens') {
     await hv.apiTokens.refresh();
     const nodes = ((await hv.apiTokens.getChildren()) ?? []) as ApiTokensTreeNode[];
