@@ -17,6 +17,7 @@ import type { ModboxViews } from '../../../src/commands/index';
 import { signInAs } from '../views/extension';
 import { control, resetEmulator, setFault } from '../views/helpers';
 import { assertCleanMessage, CONTROL_OR_BIDI, issuedSecrets, mint } from './support';
+import { useInstalledExtension } from '../installed';
 
 interface LinkCase {
   name: string;
@@ -193,25 +194,18 @@ describe('reliability: hostile input', function () {
 
   describe('hostile API responses in the trees', () => {
     // The extension's own trees, following its own account.
+    const ext = useInstalledExtension();
     let h: TestHooks;
     let hv: ModboxViews;
     const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort().join();
 
-    before(async () => {
-      h = await hooks();
+    before(() => {
+      h = ext.h;
       hv = h.views;
     });
 
-    beforeEach(async () => {
-      await signOutQuietly(h);
-      await resetEmulator();
-    });
-
-    afterEach(async () => {
-      await control('DELETE', '/faults');
-      await signOutQuietly(h);
-      await resetEmulator();
-    });
+    // Back to the default seed for the suites that follow.
+    afterEach(() => resetEmulator());
 
     interface ResponseCase {
       name: string;

@@ -7,9 +7,10 @@ import * as vscode from 'vscode';
 import type { TestHooks } from '../../../src/extension';
 import type { ApiTokensTreeNode } from '../../../src/views/apiTokensTree';
 import type { WorkspacesTreeNode } from '../../../src/views/workspacesTree';
-import { createRealApiToken, hooks, signOutQuietly } from '../auth/helpers';
+import { createRealApiToken, signOutQuietly } from '../auth/helpers';
 import { mintedSession, modboxLog, signInAs, storeSession } from './extension';
-import { control, eventually, requests, resetEmulator, rows, ScriptedUi, setFault } from './helpers';
+import { control, eventually, requests, rows, ScriptedUi, setFault } from './helpers';
+import { useInstalledExtension } from '../installed';
 
 const PERSONAL = '0b000000-0000-4000-8000-000000000001';
 const ENGINES = '0b000000-0000-4000-8000-000000000002';
@@ -26,29 +27,18 @@ const writes = async () => (await requests()).filter((r) => r.method === 'POST' 
 const run = (command: string, ...args: unknown[]) => vscode.commands.executeCommand(command, ...args);
 
 describe('Modbox views: commands', () => {
+  const ext = useInstalledExtension(() => new ScriptedUi());
   let h: TestHooks;
   let ui: ScriptedUi;
 
-  before(async () => {
-    h = await hooks();
-  });
-
   beforeEach(async () => {
-    await signOutQuietly(h);
-    await resetEmulator();
-    ui = new ScriptedUi();
-    h.setUi(ui);
+    ({ h, ui } = ext);
     await signInAs(h);
     await h.views.activeWorkspace.set(undefined);
     await h.views.refresh();
     await control('POST', '/stats/reset');
   });
 
-  afterEach(async () => {
-    h.setUi(undefined);
-    await control('DELETE', '/faults');
-    await signOutQuietly(h);
-  });
 
   describe('create API token', () => {
     it('creates once, shows the value once in a modal, copies it, lists the new token, never logs it', async () => {

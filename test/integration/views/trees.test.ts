@@ -5,9 +5,10 @@ import * as vscode from 'vscode';
 import type { TestHooks } from '../../../src/extension';
 import type { ApiTokensTreeNode, ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
 import type { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
-import { hooks, signOutQuietly } from '../auth/helpers';
+import { signOutQuietly } from '../auth/helpers';
 import { mintedSession, signInAs, storeSession, watchContextKeys } from './extension';
-import { control, eventually, requests, resetEmulator, rows, setFault } from './helpers';
+import { control, eventually, requests, rows, setFault } from './helpers';
+import { useInstalledExtension } from '../installed';
 
 describe('Modbox views: trees', () => {
   let h: TestHooks;
@@ -15,8 +16,10 @@ describe('Modbox views: trees', () => {
   let apiTokens: ApiTokensTreeProvider;
   let context: { keys: Map<string, unknown>; stop(): void };
 
-  before(async () => {
-    h = await hooks();
+  const ext = useInstalledExtension();
+
+  before(() => {
+    h = ext.h;
     ({ workspaces, apiTokens } = h.views);
     // The tree sets its key only when it changes; start from the value it last set.
     context = watchContextKeys(apiTokens, { 'modbox.apiTokens.empty': (apiTokens as unknown as { lastEmpty?: boolean }).lastEmpty });
@@ -24,15 +27,6 @@ describe('Modbox views: trees', () => {
 
   after(() => context.stop());
 
-  beforeEach(async () => {
-    await signOutQuietly(h);
-    await resetEmulator();
-  });
-
-  afterEach(async () => {
-    await control('DELETE', '/faults');
-    await signOutQuietly(h);
-  });
 
   it('shows nothing but the welcome content when signed out, and makes no request', async () => {
     await control('POST', '/stats/reset');
