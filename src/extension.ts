@@ -3,7 +3,7 @@ import type { AccountService } from './auth/accountService';
 import { createAuth } from './auth/auth';
 import type { SignIn } from './auth/signIn/signIn';
 import { registerAccountCommands } from './commands/account';
-import { createActiveWorkspace, registerViewCommands } from './commands/register';
+import { createActiveWorkspace, registerViewCommands, type ModboxViews } from './commands/register';
 import { configuredApiUrl, configuredDashboardUrl, configuredTransport, watchSettings } from './config/settings';
 import { createLogger } from './log/outputChannelLogger';
 import { swappableUi, type Ui } from './ui/ui';
@@ -25,6 +25,12 @@ export interface TestHooks {
   secrets: vscode.SecretStorage;
   /** Makes `ui` answer every prompt (commands, views, sign-in); undefined restores VS Code's own. */
   setUi(ui: Ui | undefined): void;
+  /** The extension's own trees and active workspace, so integration tests read what the views show. */
+  views: ModboxViews;
+  /** Where the extension keeps the active workspace. */
+  globalState: vscode.Memento;
+  /** The extension's log folder: the Modbox output channel writes Modbox.log there. */
+  logUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -44,11 +50,13 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     watchSettings(transport, (apiUrl) => account.switchApiUrl(apiUrl), log),
     ...registerAccountCommands({ account, log, ui, showLog: () => channel.show() }),
   );
-  registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl });
+  const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl });
 
   if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
     if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
-      return { account, signIn, secrets: context.secrets, setUi: (next) => ui.use(next) };
+      return {
+        account, signIn, secrets: context.secrets, setUi: (next) => ui.use(next), views, globalState: context.globalState, logUri: context.logUri,
+      };
     }
   }
   return undefined;

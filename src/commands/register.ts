@@ -4,7 +4,7 @@ import type { Account } from '../auth/account';
 import type { Logger } from '../log/logger';
 import { systemClock, type Clock } from '../util/clock';
 import { somethingWentWrong } from '../views/errorText';
-import { createTreeViews } from '../views/register';
+import { createTreeViews, type ModboxTrees } from '../views/register';
 import { ActiveWorkspace } from '../workspace/activeWorkspace';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
 import { createApiToken, revokeApiToken } from './apiTokens';
@@ -40,7 +40,12 @@ export function createActiveWorkspace(globalState: vscode.Memento, account: () =
  * bar item, and registers the view commands (the account commands are in
  * ./account). Everything is disposed with the extension context.
  */
-export function registerViewCommands(context: vscode.ExtensionContext, deps: ViewCommandDeps): void {
+/** The views' providers and the active workspace, for the test hooks. */
+export interface ModboxViews extends ModboxTrees {
+  readonly activeWorkspace: ActiveWorkspace;
+}
+
+export function registerViewCommands(context: vscode.ExtensionContext, deps: ViewCommandDeps): ModboxViews {
   const clock = deps.clock ?? systemClock;
   const activeWorkspace = deps.activeWorkspace ?? createActiveWorkspace(deps.globalState, () => deps.account);
   const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace });
@@ -81,4 +86,5 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.openDashboard', guarded('Open dashboard', () => openDashboard(env, 'home'))),
     vscode.commands.registerCommand('modbox.openApiTokensPage', guarded('Open API tokens page', () => openDashboard(env, 'apiTokens'))),
   );
+  return { workspaces: trees.workspaces, apiTokens: trees.apiTokens, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace };
 }

@@ -4,20 +4,7 @@
 import * as os from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-
-class MemoryMemento implements vscode.Memento {
-  private readonly data = new Map<string, unknown>();
-  keys(): readonly string[] {
-    return [...this.data.keys()];
-  }
-  get<T>(key: string, defaultValue?: T): T | undefined {
-    return this.data.has(key) ? (this.data.get(key) as T) : defaultValue;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, value);
-  }
-  setKeysForSync(): void {}
-}
+import { MemoryMemento } from '../support/memoryMemento';
 
 class MemorySecrets implements vscode.SecretStorage {
   private readonly data = new Map<string, string>();

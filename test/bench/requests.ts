@@ -6,7 +6,8 @@ import { sessionFromTokens, type StoredSession } from '../../src/auth/session/se
 import { SessionStore } from '../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../src/extension';
 import { silentLogger } from '../../src/log/logger';
-import { mint, resetStats, sleep, stats, until } from './emulator';
+import { mint } from '../support/emulatorControl';
+import { resetStats, sleep, stats, until } from './emulator';
 import { spread, type RefreshResult, type RequestRecord, type SidebarResult } from './results';
 
 const SIDEBAR = 'workbench.view.extension.modbox';

@@ -9,7 +9,7 @@ import { systemClock } from '../../src/util/clock';
 import { ApiTokensTreeProvider } from '../../src/views/apiTokensTree';
 import { WorkspacesTreeProvider } from '../../src/views/workspacesTree';
 import { ActiveWorkspace } from '../../src/workspace/activeWorkspace';
-import { control } from './emulator';
+import { control } from '../support/emulatorControl';
 import type { Gc } from './gc';
 import { mintedSession, useSession } from './requests';
 import { spread, type TreeBuild, type TreesResult } from './results';

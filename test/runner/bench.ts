@@ -13,6 +13,7 @@ import { round, type BenchResult, type FileSize, type SizesResult, type SuiteRes
 import { startEmulator, type Emulator } from '../emulator/server';
 import { CODE_SERVER_DEBIAN_PACKAGES, ensureCodeServer, ensureDebianPackages } from './codeServer';
 import { cacheDir, repoRoot } from './paths';
+import { runRunner, type RunnerScope } from '../support/runnerLifecycle';
 import { launchVsCodeInBrowser, type VsCodeBrowserSession } from './session';
 
 const TIMEOUT_MS = 8 * 60 * 1000;
@@ -98,7 +99,7 @@ async function runSuite(extensionPath: string, env: Record<string, string>, sett
   return Promise.race([session.exitCode, session.codeServer.exited.then(() => 1)]);
 }
 
-async function main(): Promise<number> {
+async function main(scope: RunnerScope): Promise<number> {
   const started = Date.now();
   for (const f of ['out/test/bench/index.js', 'dist/extension.js', 'dist/transport.js']) {
     if (!fs.existsSync(path.join(repoRoot, f))) {
@@ -114,19 +115,10 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-bench-'));
   let emulator: Emulator | undefined;
   let session: VsCodeBrowserSession | undefined;
-  let timer: NodeJS.Timeout | undefined;
   const logs: string[] = [];
-  const cleanup = async (): Promise<void> => {
-    const all = Promise.allSettled([session?.close(), emulator?.close()]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    console.error(`bench: ${signal}, stopping`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  scope.close(() => session?.close());
+  scope.close(() => emulator?.close());
+  scope.then(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   try {
     ensureDebianPackages(['chromium', ...CODE_SERVER_DEBIAN_PACKAGES]);
@@ -144,7 +136,7 @@ async function main(): Promise<number> {
       MODBOX_BENCH_GITHUB_EXT: path.join(BUILTIN_EXTENSIONS, 'github-authentication'),
     };
     const run = runSuite(extensionWithHooks(tmp), env, { 'modbox.apiUrl': emulator.url }, logs, (s) => (session = s));
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
+    const timeout = scope.deadline(TIMEOUT_MS);
     const outcome = await Promise.race([run, timeout]);
     if (outcome === 'timeout' || !fs.existsSync(resultsFile)) {
       console.error(outcome === 'timeout' ? `bench: TIMED OUT after ${TIMEOUT_MS / 1000} s` : `bench: the suite wrote no result (exit code ${outcome})`);
@@ -186,18 +178,7 @@ async function main(): Promise<number> {
     console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
     console.error(logs.slice(-60).join('\n'));
     return 1;
-  } finally {
-    clearTimeout(timer);
-    await cleanup();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runRunner('bench', main);

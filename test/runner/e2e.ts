@@ -12,6 +12,7 @@ import { hostileText } from '../e2e/hostileText';
 import { journey } from '../e2e/journey';
 import { CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
 import { repoRoot } from './paths';
+import { runRunner, type RunnerScope } from '../support/runnerLifecycle';
 import { runCommand } from './spawn';
 import { launchVsCodeInBrowser } from './session';
 import type { VsCodeBrowserSession } from './session';
@@ -92,7 +93,7 @@ function watchOwnConsentDialog(session: VsCodeBrowserSession): { seen(): boolean
   };
 }
 
-async function main(): Promise<number> {
+async function main(scope: RunnerScope): Promise<number> {
   const started = Date.now();
   fs.mkdirSync(shotsDir, { recursive: true });
   for (const f of fs.readdirSync(shotsDir)) {
@@ -114,19 +115,10 @@ async function main(): Promise<number> {
     say(`${passed} passed, ${failed} failed`);
     return failed > 0 ? 1 : 0;
   };
-  const cleanup = async (): Promise<void> => {
-    const all = Promise.allSettled([session?.close(), emulator?.close()]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    fs.rmSync(tmp, { recursive: true, force: true });
-    await new Promise<void>((r) => logStream.end(r));
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    console.error(`e2e: ${signal}, stopping`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let timer: NodeJS.Timeout | undefined;
+  scope.close(() => session?.close());
+  scope.close(() => emulator?.close());
+  scope.then(() => fs.rmSync(tmp, { recursive: true, force: true }));
+  scope.then(() => new Promise<void>((r) => logStream.end(r)));
   let deadline: Promise<'timeout'> = new Promise(() => undefined);
 
   try {
@@ -135,7 +127,7 @@ async function main(): Promise<number> {
     await ensureCodeServer(vscodeVersion);
     say(`in VS Code ${vscodeVersion} (code-server ${RELEASES[vscodeVersion].codeServer})`);
     // The budget starts after the one-time install (4.139.1 builds native modules for minutes).
-    deadline = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
+    deadline = scope.deadline(TIMEOUT_MS);
 
     let t = Date.now();
     const vsix = await packageVsix(tmp);
@@ -216,18 +208,7 @@ async function main(): Promise<number> {
     failed++;
     say(`FAILED setting up: ${redact(e instanceof Error ? e.message : String(e))}`);
     return finish();
-  } finally {
-    clearTimeout(timer);
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await cleanup();
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runRunner('e2e', main);

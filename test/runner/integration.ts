@@ -13,6 +13,7 @@ import { BASE_SETTINGS, CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeS
 import type { SuiteFigures } from '../integration/figures';
 import type { SuiteSummary } from './mochaRun';
 import { repoRoot } from './paths';
+import { runRunner, type RunnerScope } from '../support/runnerLifecycle';
 import { RELIABILITY_FILE, saveReliabilityFigures } from './reliabilityResults';
 import { scanForSecrets } from './secretScan';
 import { launchVsCodeInBrowser } from './session';
@@ -110,7 +111,7 @@ function readResult(file: string): Result | undefined {
   }
 }
 
-async function main(): Promise<number> {
+async function main(scope: RunnerScope): Promise<number> {
   const started = Date.now();
   const testsEntry = path.join(repoRoot, 'out', 'test', 'integration', 'index.js');
   for (const f of [testsEntry, path.join(repoRoot, 'dist', 'extension.js')]) {
@@ -122,20 +123,10 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'modbox-integration-'));
   let emulator: Emulator | undefined;
   let session: VsCodeBrowserSession | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const cleanup = async (): Promise<void> => {
-    // Bounded: a hung browser or server must not keep the run alive (the
-    // code-server process group is also killed on exit).
-    const all = Promise.allSettled([session?.close(), emulator?.close()]);
-    await Promise.race([all, new Promise((r) => setTimeout(r, 15_000).unref())]);
-    fs.rmSync(tmp, { recursive: true, force: true });
-  };
-  const onSignal = (signal: NodeJS.Signals): void => {
-    console.error(`integration: ${signal}, stopping`);
-    void cleanup().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // The code-server process group is also killed on exit.
+  scope.close(() => session?.close());
+  scope.close(() => emulator?.close());
+  scope.then(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   try {
     const executable = process.env.VSCODE_EXECUTABLE_PATH;
@@ -157,7 +148,7 @@ async function main(): Promise<number> {
     const run = executable
       ? runInDesktop(executable, testsEntry, env, settings, tmp)
       : runInCodeServer(requestedVsCodeVersion(), testsEntry, env, settings, (s) => (session = s));
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), TIMEOUT_MS)));
+    const timeout = scope.deadline(TIMEOUT_MS);
     const outcome = await Promise.race([run, timeout]);
     if (outcome === 'timeout') {
       console.error(`integration: TIMED OUT after ${TIMEOUT_MS / 1000} s; stopping VS Code, the browser and the emulator`);
@@ -195,18 +186,7 @@ async function main(): Promise<number> {
     console.error(`integration: ${e instanceof Error ? e.message : String(e)}`);
     console.log('integration: 0 passed, 1 failed');
     return 1;
-  } finally {
-    clearTimeout(timer);
-    await cleanup();
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runRunner('integration', main);

@@ -9,7 +9,8 @@ import { SessionStore } from '../../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
-import { control, hooks, resetEmulator, ScriptedSignInUi, sessionWhere, signOutQuietly, stats } from './helpers';
+import { control, ScriptedSignInUi, sessionWhere, stats } from './helpers';
+import { useInstalledExtension } from '../installed';
 
 interface Minted {
   access_token: string;
@@ -31,27 +32,19 @@ async function expiredSession(): Promise<StoredSession> {
 
 describe('staying signed in (real VS Code, emulator)', function () {
   this.timeout(60_000);
+  const ext = useInstalledExtension(() => new ScriptedSignInUi());
   let h: TestHooks;
   let prompts: ScriptedSignInUi;
   let otherWindow: SessionStore;
   const extra: Backend[] = [];
 
-  before(async () => {
-    h = await hooks();
-  });
-
-  beforeEach(async () => {
-    await signOutQuietly(h);
-    await resetEmulator();
-    prompts = new ScriptedSignInUi();
-    h.setUi(prompts);
+  beforeEach(() => {
+    ({ h, ui: prompts } = ext);
     otherWindow = new SessionStore(h.secrets, h.account.apiUrl, silentLogger);
   });
 
-  afterEach(async () => {
+  afterEach(() => {
     extra.splice(0).forEach((b) => b.dispose());
-    h.setUi(undefined);
-    await signOutQuietly(h);
   });
 
   /** A second window: its own store, refresher and client over the same SecretStorage. */

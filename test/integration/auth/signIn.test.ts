@@ -6,9 +6,9 @@ import * as vscode from 'vscode';
 import { sessionKey } from '../../../src/auth/session/sessionStore';
 import type { TestHooks } from '../../../src/extension';
 import {
-  claimsOf, configure, control, createRealApiToken, emulatorUrl, hooks, nextCallback, openEditorLink, resetEmulator,
-  ScriptedSignInUi, sessionWhere, signOutQuietly, stats, withTimeout,
+  claimsOf, configure, control, createRealApiToken, emulatorUrl, nextCallback, openEditorLink, ScriptedSignInUi, sessionWhere, stats, withTimeout,
 } from './helpers';
+import { useInstalledExtension } from '../installed';
 
 const PROVIDERS = ['github', 'google', 'microsoft'] as const;
 
@@ -35,24 +35,10 @@ async function untilWaiting(prompts: ScriptedSignInUi): Promise<void> {
 
 describe('sign-in with Modbox (real VS Code, emulator, headless browser)', function () {
   this.timeout(60_000);
+  const ext = useInstalledExtension(() => new ScriptedSignInUi());
   let h: TestHooks;
   let prompts: ScriptedSignInUi;
-
-  before(async () => {
-    h = await hooks();
-  });
-
-  beforeEach(async () => {
-    await signOutQuietly(h);
-    await resetEmulator();
-    prompts = new ScriptedSignInUi();
-    h.setUi(prompts);
-  });
-
-  afterEach(async () => {
-    h.setUi(undefined);
-    await signOutQuietly(h);
-  });
+  beforeEach(() => void ({ h, ui: prompts } = ext));
 
   for (const provider of PROVIDERS) {
     it(`signs in with ${provider} through the loopback relay (web and remote hosts)`, async () => {

@@ -15,7 +15,7 @@ import { silentLogger } from '../../../src/log/logger';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { startForwardProxy, type ForwardProxy } from '../../support/forwardProxy';
 import { selfSignedCertificate } from '../../support/tlsCert';
-import { rejection } from '../../unit/rejection';
+import { rejection } from '../../support/rejection';
 import { hooks, ScriptedSignInUi, sessionWhere, withTimeout } from '../auth/helpers';
 
 const API = 'https://api.modbox.test';

@@ -1,10 +1,12 @@
 // Every fault a network or a server can produce, against every call the
-// extension makes, through the real client, refresher, session store and
-// tree providers. Each cell checks what the user would see and what is left
+// extension makes, through the real client, refresher, session store,
+// AccountService and tree providers (over a transport with a short deadline,
+// so a hung server costs seconds). Each cell checks what the user would see and what is left
 // stored afterwards; the matrix is printed at the end.
 import * as assert from 'assert';
 import { isModboxError, type ModboxErrorKind } from '../../../src/api/errors';
 import type { Transport } from '../../../src/api/transport';
+import { AccountService } from '../../../src/auth/accountService';
 import type { Backend } from '../../../src/auth/backend';
 import type { StoredSession } from '../../../src/auth/session/session';
 import { silentLogger } from '../../../src/log/logger';
@@ -12,11 +14,12 @@ import { systemClock } from '../../../src/util/clock';
 import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
 import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
 import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
-import { MemorySecretStorage } from '../../unit/auth/memorySecretStorage';
+import { MemorySecretStorage } from '../../support/memorySecretStorage';
 import { recordFigures } from '../figures';
-import { control, emulatorUrl, MemoryMemento, resetEmulator, rows, setFault } from '../views/helpers';
+import { MemoryMemento } from '../../support/memoryMemento';
+import { control, emulatorUrl, eventually, resetEmulator, rows, setFault } from '../views/helpers';
 import {
-  assertCleanMessage, BackendAccount, backendOver, describeError, issuedSecrets, mint, toSession, transportWithDeadline,
+  assertCleanMessage, backendOver, describeError, issuedSecrets, mint, toSession, transportWithDeadline,
   watchRejections,
 } from './support';
 
@@ -153,7 +156,19 @@ describe('reliability: fault matrix (every fault x every call)', function () {
     await resetEmulator();
     const secrets = new MemorySecretStorage();
     const backend = backendOver(secrets, transport, silentLogger);
-    const account = new BackendAccount(backend);
+    // The extension's own AccountService mirrors the store; only its backend is this cell's.
+    const account = new AccountService(emulatorUrl(), {
+      log: silentLogger,
+      createBackend: () => backend,
+      interactiveSignIn: () => Promise.reject(new Error('no sign-in in the fault matrix')),
+      promptSessionExpired: () => undefined,
+    });
+    await account.load();
+    /** Resolves when the account mirrors what is stored now. */
+    const mirrored = async (): Promise<void> => {
+      const stored = await backend.store.read();
+      await eventually(() => account.session?.accessToken === stored?.accessToken && account.session?.id === stored?.id, 5000, 'the account to follow the store');
+    };
     const tree = op.route === 'GET /workspaces'
       ? new WorkspacesTreeProvider({ account, log: silentLogger, clock: systemClock, setContext: () => undefined, withViewProgress: (_v, t) => t(),
         activeWorkspace: new ActiveWorkspace(new MemoryMemento(), () => account.apiUrl, () => account.session?.account.id) })
@@ -167,14 +182,14 @@ describe('reliability: fault matrix (every fault x every call)', function () {
       const session = toSession(await mint());
       const before: StoredSession = op.expiredLocally && !fault.localTokenFresh ? { ...session, accessExpiresAt: Date.now() - 1_000 } : session;
       await backend.store.write(before);
-      await account.sync();
+      await mirrored();
       const tokensBefore = await tokenIds();
       await control('POST', '/stats/reset');
       await fault.arm(op.route);
 
       const { ok, error, signedOut } = await perform(op, backend, tree);
       await control('DELETE', '/faults');
-      await account.sync();
+      await mirrored();
       const expect = fault.expect(op);
       const secretList = [...(await issuedSecrets()), before.accessToken, before.refreshToken ?? ''];
       note.push(ok ? 'ok' : describeError(error));
@@ -244,8 +259,7 @@ describe('reliability: fault matrix (every fault x every call)', function () {
       rejections.stop();
       expirySub.dispose();
       tree?.dispose();
-      account.dispose();
-      backend.dispose();
+      account.dispose(); // disposes the backend too
     }
   }
 });

@@ -13,8 +13,11 @@ import {
   configure, hooks, nextCallback, openEditorLink, ScriptedSignInUi, sessionWhere, signOutQuietly, withTimeout,
 } from '../auth/helpers';
 import { recordFigures } from '../figures';
-import { control, makeHarness, mintSession, resetEmulator, setFault, type Harness } from '../views/helpers';
+import type { ModboxViews } from '../../../src/commands/register';
+import { signInAs } from '../views/extension';
+import { control, resetEmulator, setFault } from '../views/helpers';
 import { assertCleanMessage, CONTROL_OR_BIDI, issuedSecrets, mint } from './support';
+import { useInstalledExtension } from '../installed';
 
 interface LinkCase {
   name: string;
@@ -190,19 +193,19 @@ describe('reliability: hostile input', function () {
   });
 
   describe('hostile API responses in the trees', () => {
-    let hv: Harness;
+    // The extension's own trees, following its own account.
+    const ext = useInstalledExtension();
+    let h: TestHooks;
+    let hv: ModboxViews;
     const protoBefore = Object.getOwnPropertyNames(Object.prototype).sort().join();
 
-    beforeEach(async () => {
-      await resetEmulator();
-      hv = makeHarness();
+    before(() => {
+      h = ext.h;
+      hv = h.views;
     });
 
-    afterEach(async () => {
-      hv.dispose();
-      await control('DELETE', '/faults');
-      await resetEmulator();
-    });
+    // Back to the default seed for the suites that follow.
+    afterEach(() => resetEmulator());
 
     interface ResponseCase {
       name: string;
@@ -261,7 +264,7 @@ describe('reliability: hostile input', function () {
       it(`renders ${c.name} as plain, inert text: ${describeSees(c.sees)}`, async () => {
         // Seeding resets the server's sessions, so the session comes after it.
         await c.setup();
-        hv.account.setSession(await mintSession());
+        await signInAs(h);
         const items = await renderView(hv, c.view);
         const secrets = await issuedSecrets();
         for (const { item, data } of items) {
@@ -362,7 +365,7 @@ interface Rendered {
   children?: Rendered[];
 }
 
-async function renderView(hv: Harness, view: 'workspaces' | 'apiTokens' | 'members'): Promise<Rendered[]> {
+async function renderView(hv: ModboxViews, view: 'workspaces' | 'apiTokens' | 'members'): Promise<Rendered[]> {
   if (view === 'apiTokens') {
     await hv.apiTokens.refresh();
     const nodes = ((await hv.apiTokens.getChildren()) ?? []) as ApiTokensTreeNode[];

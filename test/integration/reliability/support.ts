@@ -1,30 +1,19 @@
 // Shared by the reliability suites: backends built from the real src modules
-// (so the wiring under test is the extension's own), an Account over such a
-// backend for the tree providers, and checks of what a user would read.
+// (so the wiring under test is the extension's own) and checks of what a
+// user would read.
 import * as assert from 'assert';
-import * as vscode from 'vscode';
 import { isModboxError } from '../../../src/api/errors';
 import type { Transport } from '../../../src/api/transport';
 import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
-import type { Account } from '../../../src/auth/account';
 import type { Backend } from '../../../src/auth/backend';
 import { createBackend } from '../../../src/auth/backend';
 import { sessionFromTokens, type StoredSession } from '../../../src/auth/session/session';
 import type { SecretStorageLike } from '../../../src/auth/session/sessionStore';
 import { silentLogger, type Logger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
-import { control, emulatorUrl } from '../views/helpers';
+import { control, emulatorUrl, type Minted } from '../../support/emulatorControl';
 
-export interface Minted {
-  access_token: string;
-  refresh_token: string;
-  expires_in: number;
-  refresh_expires_in: number;
-}
-
-export async function mint(email = 'ada@example.com'): Promise<Minted> {
-  return (await control('POST', '/session', { email })) as Minted;
-}
+export { mint, type Minted } from '../../support/emulatorControl';
 
 /** A session as the extension stores it after an SSO sign-in. */
 export function toSession(minted: Minted, now = Date.now()): StoredSession {
@@ -54,54 +43,6 @@ export function backendOver(secrets: SecretStorageLike, transport: Transport = c
     version: '0.0.0-test',
     workspaceId: () => undefined,
   });
-}
-
-/** An Account over one backend, for the tree providers; mirrors the store like AccountService does. */
-export class BackendAccount implements Account, vscode.Disposable {
-  session: StoredSession | undefined;
-  readonly loaded = true;
-  readonly apiUrl = emulatorUrl();
-  private readonly emitter = new vscode.EventEmitter<StoredSession | undefined>();
-  readonly onDidChangeSession = this.emitter.event;
-  private readonly subscription: { dispose(): void };
-  private chain: Promise<void> = Promise.resolve();
-
-  constructor(private readonly backend: Backend) {
-    this.subscription = backend.store.onDidChange(() => void this.sync());
-  }
-
-  /** Re-reads the store; resolves when the mirror and its event are up to date. */
-  sync(): Promise<void> {
-    this.chain = this.chain.then(async () => {
-      const next = await this.backend.store.read();
-      if (next?.accessToken !== this.session?.accessToken || next?.id !== this.session?.id) {
-        this.session = next;
-        this.emitter.fire(next);
-      }
-    });
-    return this.chain;
-  }
-
-  client() {
-    if (!this.session) {
-      throw new Error('Sign in to Modbox first.');
-    }
-    return this.backend.client;
-  }
-
-  signIn(): Promise<StoredSession | undefined> {
-    return Promise.reject(new Error('not scripted'));
-  }
-
-  async signOut(): Promise<void> {
-    await this.backend.store.clear();
-    await this.sync();
-  }
-
-  dispose(): void {
-    this.subscription.dispose();
-    this.emitter.dispose();
-  }
 }
 
 export async function issuedSecrets(): Promise<string[]> {

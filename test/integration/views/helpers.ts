@@ -1,39 +1,10 @@
-// Shared by the view integration tests: a small Account backed by a real
-// ModboxClient talking to the emulator, a scripted Ui, and emulator controls.
+// Shared by the view integration tests: a scripted Ui (answers given through
+// hooks.setUi), the rows a tree shows, and emulator controls.
 import * as vscode from 'vscode';
-import { ModboxClient } from '../../../src/api/client';
-import { HttpClient } from '../../../src/api/http';
-import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
-import type { Account } from '../../../src/auth/account';
-import type { StoredSession } from '../../../src/auth/session/session';
-import type { CommandEnv } from '../../../src/commands/env';
 import type { Ui } from '../../../src/ui/ui';
-import type { Logger } from '../../../src/log/logger';
-import { systemClock } from '../../../src/util/clock';
-import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
-import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
-import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
+import { control } from '../../support/emulatorControl';
 
-export function emulatorUrl(): string {
-  const url = process.env.MODBOX_EMULATOR_URL;
-  if (!url) {
-    throw new Error('MODBOX_EMULATOR_URL is not set');
-  }
-  return url;
-}
-
-export async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${emulatorUrl()}/__emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(10_000),
-  });
-  if (!res.ok) {
-    throw new Error(`emulator ${method} ${path}: HTTP ${res.status} ${await res.text()}`);
-  }
-  return res.status === 204 ? undefined : res.json();
-}
+export { control, emulatorUrl, resetEmulator, setFault } from '../../support/emulatorControl';
 
 export interface RequestRecord {
   method: string;
@@ -45,110 +16,6 @@ export interface RequestRecord {
 export async function requests(): Promise<RequestRecord[]> {
   const stats = await control('GET', '/stats') as { requests: RequestRecord[] };
   return stats.requests;
-}
-
-export async function resetEmulator(): Promise<void> {
-  await control('POST', '/reset', { seed: 'default' });
-}
-
-export async function setFault(route: string, fault: Record<string, unknown>): Promise<void> {
-  await control('POST', '/faults', { route, fault });
-}
-
-let sessionCounter = 0;
-
-/** A signed-in session as the extension stores it, minted by the emulator. */
-export async function mintSession(email = 'ada@example.com'): Promise<StoredSession> {
-  const tokens = await control('POST', '/session', { email }) as { access_token: string; refresh_token: string };
-  const claims = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url').toString('utf8')) as { sub: string };
-  return {
-    id: `modbox:${claims.sub}`,
-    kind: 'sso',
-    accessToken: tokens.access_token,
-    refreshToken: tokens.refresh_token,
-    account: { id: claims.sub, label: `${email} #${++sessionCounter}` },
-    createdAt: Date.now(),
-  };
-}
-
-/** Everything logged, to check that no secret is ever written. */
-export class CapturingLogger implements Logger {
-  readonly lines: string[] = [];
-  private add(level: string, message: unknown, args: unknown[]): void {
-    this.lines.push(`${level} ${String(message)} ${args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : JSON.stringify(a))).join(' ')}`);
-  }
-  trace(m: string, ...a: unknown[]) { this.add('trace', m, a); }
-  debug(m: string, ...a: unknown[]) { this.add('debug', m, a); }
-  info(m: string, ...a: unknown[]) { this.add('info', m, a); }
-  warn(m: string, ...a: unknown[]) { this.add('warn', m, a); }
-  error(m: string | Error, ...a: unknown[]) { this.add('error', m, a); }
-}
-
-export class TestAccount implements Account {
-  session: StoredSession | undefined;
-  loaded = true;
-  signInCalls = 0;
-  /** What the next signIn() signs in as; undefined = the user cancels. */
-  nextSignIn: (() => Promise<StoredSession | undefined>) | undefined;
-  readonly apiUrl = emulatorUrl();
-  private readonly emitter = new vscode.EventEmitter<StoredSession | undefined>();
-  readonly onDidChangeSession = this.emitter.event;
-  readonly http = new HttpClient({ transport: createUndiciTransport({ env: {} }), baseUrl: emulatorUrl(), version: '0.0.0-test' });
-  private readonly modbox: ModboxClient;
-
-  constructor(workspaceId?: () => string | undefined) {
-    this.modbox = new ModboxClient(this.http, {
-      accessToken: async () => {
-        if (!this.session) {
-          throw new Error('signed out');
-        }
-        return this.session.accessToken;
-      },
-      onUnauthorized: async () => undefined,
-    }, { workspaceId });
-  }
-
-  setSession(session: StoredSession | undefined): void {
-    this.session = session;
-    this.emitter.fire(session);
-  }
-
-  client(): ModboxClient {
-    if (!this.session) {
-      throw new Error('Sign in to Modbox first.');
-    }
-    return this.modbox;
-  }
-
-  async signIn(): Promise<StoredSession | undefined> {
-    this.signInCalls++;
-    const session = await this.nextSignIn?.();
-    if (session) {
-      this.setSession(session);
-    }
-    return session;
-  }
-
-  async signOut(): Promise<void> {
-    this.setSession(undefined);
-  }
-
-  dispose(): void {
-    this.emitter.dispose();
-  }
-}
-
-export class MemoryMemento implements vscode.Memento {
-  private readonly data = new Map<string, unknown>();
-  keys(): readonly string[] {
-    return [...this.data.keys()];
-  }
-  get<T>(key: string, defaultValue?: T): T | undefined {
-    return this.data.has(key) ? this.data.get(key) as T : defaultValue;
-  }
-  async update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, value);
-  }
 }
 
 type Answer = string | undefined | ((items: readonly vscode.QuickPickItem[]) => vscode.QuickPickItem | undefined);
@@ -233,46 +100,6 @@ export class ScriptedUi implements Ui {
     this.opened.push(uri.toString(true));
     return true;
   }
-}
-
-export interface Harness {
-  account: TestAccount;
-  log: CapturingLogger;
-  ui: ScriptedUi;
-  memento: MemoryMemento;
-  active: ActiveWorkspace;
-  workspaces: WorkspacesTreeProvider;
-  apiTokens: ApiTokensTreeProvider;
-  context: Map<string, unknown>;
-  env: CommandEnv;
-  dispose(): void;
-}
-
-/** Providers and commands wired to a TestAccount, the way registerViewCommands wires them to the real one. */
-export function makeHarness(): Harness {
-  const memento = new MemoryMemento();
-  const holder: { active?: ActiveWorkspace } = {};
-  const account = new TestAccount(() => holder.active?.id());
-  const active = new ActiveWorkspace(memento, () => account.apiUrl, () => account.session?.account.id);
-  holder.active = active;
-  const log = new CapturingLogger();
-  const ui = new ScriptedUi();
-  const context = new Map<string, unknown>();
-  const treeDeps = { account, log, clock: systemClock, setContext: (k: string, v: unknown) => void context.set(k, v) };
-  const workspaces = new WorkspacesTreeProvider({ ...treeDeps, activeWorkspace: active });
-  const apiTokens = new ApiTokensTreeProvider(treeDeps);
-  const env: CommandEnv = {
-    account, log, ui, clock: systemClock, apiTokens, workspaces, activeWorkspace: active,
-    machineName: 'test-machine', dashboardUrl: () => 'http://127.0.0.2:1/dash',
-  };
-  return {
-    account, log, ui, memento, active, workspaces, apiTokens, context, env,
-    dispose() {
-      workspaces.dispose();
-      apiTokens.dispose();
-      account.dispose();
-    },
-  };
 }
 
 export interface Row {

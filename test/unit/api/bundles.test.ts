@@ -12,8 +12,9 @@ import type { Transport } from '../../../src/api/transport';
 import type * as TransportModule from '../../../src/api/transport/undiciTransport';
 import { errorReason } from '../../../src/views/errorText';
 import { plainL10n } from '../../../src/views/l10n';
-import { rejection } from '../rejection';
-import { closedPort, startProxy, type TestProxy } from './loopback';
+import { rejection } from '../../support/rejection';
+import { startForwardProxy, type ForwardProxy } from '../../support/forwardProxy';
+import { closedPort } from '../../support/loopback';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 
@@ -35,7 +36,7 @@ describe('errors from the separately bundled transport', function () {
   this.timeout(20_000);
   let bundle: typeof TransportModule;
   let transport: Transport | undefined;
-  let proxy: TestProxy | undefined;
+  let proxy: ForwardProxy | undefined;
 
   before(() => {
     bundle = loadTransportBundle();
@@ -70,7 +71,8 @@ describe('errors from the separately bundled transport', function () {
   });
 
   it('keep a proxy refusal a proxy error with its message', async () => {
-    proxy = await startProxy({ requireAuth: 'Basic nope' });
+    // The proxy refuses before any tunnel opens, so the upstream is never reached.
+    proxy = await startForwardProxy({ upstream: { host: '127.0.0.1', port: await closedPort() }, credentials: { user: 'no', password: 'pe' } });
     transport = bundle.createUndiciTransport({ httpProxySetting: proxy.url, env: {} });
     const http = new HttpClient({ transport, baseUrl: 'https://api.modbox.test', version: '0.0.0', random: () => 0, baseBackoffMs: 1 });
     const err = await rejection<ModboxError>(http.request({ method: 'GET', path: '/workspaces' }), (e) => assert.ok(isModboxError(e), String(e)));

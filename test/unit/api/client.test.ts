@@ -5,8 +5,8 @@ import { API_TOKEN_CANNOT_MANAGE_TOKENS, ModboxError } from '../../../src/api/er
 import { HttpClient } from '../../../src/api/http';
 import type { Transport } from '../../../src/api/transport';
 import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
-import { rejection } from '../rejection';
-import { startServer, type LoopbackServer } from './loopback';
+import { rejection } from '../../support/rejection';
+import { startServer, type LoopbackServer } from '../../support/loopback';
 
 const OLD_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJvbGQifQ.b2xkLXNpZw';
 const NEW_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJuZXcifQ.bmV3LXNpZw';

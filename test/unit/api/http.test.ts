@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { ModboxError, proxyError } from '../../../src/api/errors';
 import { HttpClient, parseRetryAfter, type HttpClientOptions } from '../../../src/api/http';
-import { FakeClock } from '../fakeClock';
-import { rejection } from '../rejection';
-import { FakeTransport, json, type Step } from './fakeTransport';
+import { FakeClock } from '../../support/fakeClock';
+import { rejection } from '../../support/rejection';
+import { FakeTransport, json, type Step } from '../../support/fakeTransport';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl';
 const BASE = 'https://api.modbox.run';

@@ -8,8 +8,8 @@ import { createUndiciTransport } from '../../../src/api/transport/undiciTranspor
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { startForwardProxy, type ForwardProxy } from '../../support/forwardProxy';
 import { selfSignedCertificate, type TestCertificate } from '../../support/tlsCert';
-import { rejection } from '../rejection';
-import { closedPort } from './loopback';
+import { rejection } from '../../support/rejection';
+import { closedPort } from '../../support/loopback';
 
 const API = 'https://api.modbox.test';
 

@@ -1,7 +1,7 @@
 // AccountService itself (not a double), over the real backend wiring
 // (store, refresher, HTTP client) with an in-memory keychain, a fake clock
 // and a fake Modbox behind the transport seam.
-import '../fakeVscode';
+import '../../support/fakeVscode';
 import * as assert from 'node:assert/strict';
 import { AccountService } from '../../../src/auth/accountService';
 import { createBackend } from '../../../src/auth/backend';
@@ -9,10 +9,10 @@ import type { Disposable } from '../../../src/auth/emitter';
 import { ModboxAuthenticationProvider } from '../../../src/auth/provider';
 import { sessionFromTokens, type StoredSession } from '../../../src/auth/session/session';
 import { SessionStore, sessionKey } from '../../../src/auth/session/sessionStore';
-import { FakeClock } from '../fakeClock';
+import { FakeClock } from '../../support/fakeClock';
 import { API, FakeModbox } from './fakeModbox';
 import { CaptureLog, FakeAuthServer } from './helpers';
-import { MemorySecretStorage } from './memorySecretStorage';
+import { MemorySecretStorage } from '../../support/memorySecretStorage';
 
 const STAGING = 'https://api.staging.modbox.run';
 

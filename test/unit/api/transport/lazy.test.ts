@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import type { HttpRequest, Transport } from '../../../../src/api/transport';
 import { lazyTransport } from '../../../../src/api/transport/lazy';
 import { createUndiciTransport } from '../../../../src/api/transport/undiciTransport';
-import { startServer } from '../loopback';
+import { startServer } from '../../../support/loopback';
 
 const req = (url: string): HttpRequest => ({ method: 'GET', url, headers: {}, timeoutMs: 2000 });
 

@@ -2,8 +2,9 @@ import * as assert from 'node:assert/strict';
 import { ModboxError } from '../../../../src/api/errors';
 import type { HttpRequest, Transport } from '../../../../src/api/transport';
 import { createUndiciTransport } from '../../../../src/api/transport/undiciTransport';
-import { rejection } from '../../rejection';
-import { closedPort, loopbackLookup, startProxy, startServer, type LoopbackServer, type TestProxy } from '../loopback';
+import { rejection } from '../../../support/rejection';
+import { startForwardProxy, type ForwardProxy } from '../../../support/forwardProxy';
+import { closedPort, loopbackLookup, startServer, type LoopbackServer } from '../../../support/loopback';
 
 const SECRET = 'mbx_SuperSecretTransportToken42';
 
@@ -22,7 +23,7 @@ async function expectError(promise: Promise<unknown>, kind: string): Promise<Mod
 describe('undiciTransport', function () {
   this.timeout(5000);
   let server: LoopbackServer | undefined;
-  let proxy: TestProxy | undefined;
+  let proxy: ForwardProxy | undefined;
   let transport: Transport | undefined;
 
   afterEach(async () => {
@@ -108,7 +109,7 @@ describe('undiciTransport', function () {
 
   it('goes through HTTP_PROXY, tunnelling with CONNECT', async () => {
     server = await startServer((req, res) => res.writeHead(200).end(`host=${req.headers.host}`));
-    proxy = await startProxy();
+    proxy = await startForwardProxy({ upstream: { host: '127.0.0.1', port: server.port } });
     transport = createUndiciTransport({ env: { HTTP_PROXY: proxy.url } }, { lookup: loopbackLookup });
     const res = await transport.request(get(`http://api.modbox.test:${server.port}/workspaces`));
     assert.equal(res.body, `host=api.modbox.test:${server.port}`);
@@ -139,17 +140,17 @@ describe('undiciTransport', function () {
   it('prefers the http.proxy setting and sends its credentials as Proxy-Authorization', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('ok'));
     const expected = `Basic ${Buffer.from('alice:p@ss word').toString('base64')}`;
-    proxy = await startProxy({ requireAuth: expected });
+    proxy = await startForwardProxy({ upstream: { host: '127.0.0.1', port: server.port }, credentials: { user: 'alice', password: 'p@ss word' } });
     const setting = `http://alice:${encodeURIComponent('p@ss word')}@127.0.0.1:${proxy.port}`;
     transport = createUndiciTransport({ httpProxySetting: setting, env: { HTTP_PROXY: 'http://127.0.0.1:1' } }, { lookup: loopbackLookup });
     const res = await transport.request(get(`http://api.modbox.test:${server.port}/`));
     assert.equal(res.body, 'ok');
-    assert.deepEqual(proxy.authHeaders, [expected]);
+    assert.deepEqual(proxy.authorizations, [expected]);
   });
 
   it('reports a proxy asking for credentials (407) as a proxy error', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('ok'));
-    proxy = await startProxy({ requireAuth: 'Basic something-else' });
+    proxy = await startForwardProxy({ upstream: { host: '127.0.0.1', port: server.port }, credentials: { user: 'someone', password: 'else' } });
     transport = createUndiciTransport({ httpProxySetting: `http://bob:hunter2@127.0.0.1:${0}`.replace(':0', `:${proxy.port}`), env: {} }, { lookup: loopbackLookup });
     const err = await expectError(transport.request(get(`http://api.modbox.test:${server.port}/`)), 'proxy');
     assert.equal(err.status, 407);
@@ -167,7 +168,7 @@ describe('undiciTransport', function () {
 
   it('goes direct for NO_PROXY hosts and for loopback', async () => {
     server = await startServer((_req, res) => res.writeHead(200).end('direct'));
-    proxy = await startProxy();
+    proxy = await startForwardProxy({ upstream: { host: '127.0.0.1', port: server.port } });
     transport = createUndiciTransport({ env: { HTTP_PROXY: proxy.url }, noProxy: ['.modbox.test'] }, { lookup: loopbackLookup });
     assert.equal((await transport.request(get(`http://api.modbox.test:${server.port}/`))).body, 'direct');
     assert.equal((await transport.request(get(`${server.url}/`))).body, 'direct');

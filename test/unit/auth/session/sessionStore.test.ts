@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { sessionFromApiToken, sessionFromTokens } from '../../../../src/auth/session/session';
 import { SessionStore, normalizeApiUrl, sessionKey } from '../../../../src/auth/session/sessionStore';
-import { flushMicrotasks } from '../../fakeClock';
+import { flushMicrotasks } from '../../../support/fakeClock';
 import { CaptureLog, makeJwt } from '../helpers';
-import { MemorySecretStorage } from '../memorySecretStorage';
+import { MemorySecretStorage } from '../../../support/memorySecretStorage';
 
 const API = 'https://api.modbox.run';
 

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { MAX_RELAY_BODY, startRelay, type Relay } from '../../../../src/auth/signIn/loopbackRelay';
-import { FakeClock } from '../../fakeClock';
+import { FakeClock } from '../../../support/fakeClock';
 import { CaptureLog } from '../helpers';
 
 const FRAGMENT = '#access_token=eyJ.eyJ.sig&state=secret-state';

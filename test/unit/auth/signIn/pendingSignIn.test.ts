@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { CallbackResult } from '../../../../src/auth/signIn/callback';
 import { PendingSignIns, SignInError } from '../../../../src/auth/signIn/pendingSignIn';
-import { FakeClock, flushMicrotasks } from '../../fakeClock';
-import { rejection } from '../../rejection';
+import { FakeClock, flushMicrotasks } from '../../../support/fakeClock';
+import { rejection } from '../../../support/rejection';
 import { CaptureLog, makeJwt } from '../helpers';
 
 const AT = makeJwt({ sub: 'u' });

@@ -2,9 +2,9 @@ import { SecretRefreshLease, type RefreshLeaseLike } from '../../../../../src/au
 import { TokenRefresher, type TokenRefresherOptions } from '../../../../../src/auth/session/refresh/tokenRefresher';
 import { sessionFromTokens, type StoredSession } from '../../../../../src/auth/session/session';
 import { SessionStore } from '../../../../../src/auth/session/sessionStore';
-import { FakeClock } from '../../../fakeClock';
+import { FakeClock } from '../../../../support/fakeClock';
 import { CaptureLog, FakeAuthServer, type FakeServerOptions } from '../../helpers';
-import { MemorySecretStorage } from '../../memorySecretStorage';
+import { MemorySecretStorage } from '../../../../support/memorySecretStorage';
 
 /** No cross-window coordination: plays a window whose lease always says yes. */
 export const noLease: RefreshLeaseLike = {

@@ -1,4 +1,4 @@
-/** Loopback-only servers for transport tests: an HTTP server and a tiny CONNECT proxy. */
+/** Loopback-only helpers for transport tests: an HTTP server, a closed port, a resolver (the CONNECT proxy is forwardProxy.ts). */
 import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -37,63 +37,6 @@ export async function startServer(handler: Handler): Promise<LoopbackServer> {
       state.requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       handler(req, res, body);
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.port = (server.address() as AddressInfo).port;
-  state.url = `http://127.0.0.1:${state.port}`;
-  return state;
-}
-
-export interface TestProxy {
-  url: string;
-  port: number;
-  /** CONNECT authorities seen (host:port). */
-  connects: string[];
-  /** Proxy-Authorization headers seen. */
-  authHeaders: Array<string | undefined>;
-  close(): Promise<void>;
-}
-
-/**
- * A CONNECT proxy that tunnels every request to 127.0.0.1 at the requested
- * port (whatever the host name), so no name is ever resolved and nothing
- * leaves this machine. `requireAuth` is the expected Proxy-Authorization value.
- */
-export async function startProxy(options: { requireAuth?: string } = {}): Promise<TestProxy> {
-  const sockets = new Set<net.Socket>();
-  const server = http.createServer((_req, res) => {
-    res.writeHead(501).end();
-  });
-  const state: TestProxy = {
-    url: '', port: 0, connects: [], authHeaders: [],
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
-  };
-  const track = (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => undefined);
-  };
-  server.on('connection', track);
-  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
-    const auth = req.headers['proxy-authorization'];
-    state.connects.push(req.url ?? '');
-    state.authHeaders.push(auth);
-    if (options.requireAuth !== undefined && auth !== options.requireAuth) {
-      client.end('HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="test"\r\nContent-Length: 0\r\n\r\n');
-      return;
-    }
-    const port = Number((req.url ?? '').split(':').pop());
-    const upstream = net.connect(port, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      if (head.length) upstream.write(head);
-      upstream.pipe(client);
-      client.pipe(upstream);
-    });
-    track(upstream);
-    upstream.on('error', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.port = (server.address() as AddressInfo).port;

@@ -1,5 +1,5 @@
-import type { SecretStorageLike } from '../../../src/auth/session/sessionStore';
-import type { Disposable } from '../../../src/auth/emitter';
+import type { SecretStorageLike } from '../../src/auth/session/sessionStore';
+import type { Disposable } from '../../src/auth/emitter';
 
 /**
  * SecretStorage in memory. Share one instance between two objects to play two

@@ -1,5 +1,5 @@
-import { classifyNetworkError } from '../../../src/api/errors';
-import type { HttpRequest, HttpResponse, Transport } from '../../../src/api/transport';
+import { classifyNetworkError } from '../../src/api/errors';
+import type { HttpRequest, HttpResponse, Transport } from '../../src/api/transport';
 
 export type Step = Partial<HttpResponse> | { networkCode: string } | ((req: HttpRequest) => Partial<HttpResponse>);
 
