@@ -149,11 +149,13 @@ function prepareRipgrepCache(tmpDir: string): void {
 }
 
 // npm passes its own package's context to scripts through the environment; the
-// nested install in the cache folder must not inherit it.
+// nested install in the cache folder must not inherit it. Its user agent names
+// the Node that runs `npm test`, and code-server's post-install reads the Node
+// version from it (4.139.1 refuses Node 20 even when Node 24 runs the install).
 function installEnv(tmpDir: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [k, v] of Object.entries(process.env)) {
-    if (!/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|INIT_CWD$)/.test(k)) {
+    if (!/^(npm_package_|npm_lifecycle_|npm_config_local_prefix$|npm_config_user_agent$|INIT_CWD$)/.test(k)) {
       env[k] = v;
     }
   }

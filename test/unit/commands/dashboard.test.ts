@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import '../fakeVscode';
+import '../../support/fakeVscode';
 import { dashboardPageUrl } from '../../../src/commands/dashboard';
 
 describe('dashboardPageUrl', () => {
