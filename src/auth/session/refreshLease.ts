@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../util/clock';
 import type { Logger } from '../../log/logger';
-import { normalizeApiUrl, type SecretStorageLike } from './sessionStore';
+import { normalizeApiUrl } from '../../api/apiUrl';
+import type { SecretStorageLike } from './sessionStore';
 
 const LEASE_KEY_PREFIX = 'modbox.refreshLease.v1:';
 

@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
+import type { TokenSet } from '../../api/types';
 import { isApiToken } from '../../util/secretShapes';
 import { decodeClaims } from './jwt';
 
 export type SsoProvider = 'google' | 'github' | 'microsoft';
-const SSO_PROVIDERS: readonly SsoProvider[] = ['google', 'github', 'microsoft'];
+// What a sign-in callback or a refresh call yields: the API's own token set.
+export type { TokenSet };
 
-/** What a sign-in callback or a refresh call yields. */
-export interface TokenSet {
-  accessToken: string;
-  refreshToken?: string;
-  /** Seconds. */
-  expiresIn?: number;
-  /** Seconds. */
-  refreshExpiresIn?: number;
-}
+const SSO_PROVIDERS: readonly SsoProvider[] = ['google', 'github', 'microsoft'];
 
 /** The one session persisted in SecretStorage (as JSON) per API URL. */
 export interface StoredSession {

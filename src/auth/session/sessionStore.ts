@@ -1,3 +1,4 @@
+import { normalizeApiUrl } from '../../api/apiUrl';
 import type { Logger } from '../../log/logger';
 import type { Disposable } from '../emitter';
 import { validateStoredSession, type StoredSession } from './session';
@@ -13,21 +14,6 @@ export interface SecretStorageLike {
 }
 
 const SESSION_KEY_PREFIX = 'modbox.session.v1:';
-
-/**
- * One server, one key: `https://API.modbox.run/` and `https://api.modbox.run`
- * must find the same session, a different server must not.
- */
-export function normalizeApiUrl(apiUrl: string): string {
-  const trimmed = apiUrl.trim();
-  try {
-    const url = new URL(trimmed);
-    const path = url.pathname.replace(/\/+$/, '');
-    return `${url.protocol}//${url.host}${path}`;
-  } catch {
-    return trimmed.replace(/\/+$/, '');
-  }
-}
 
 /** Where the session for `apiUrl` is kept in SecretStorage. */
 export function sessionKey(apiUrl: string): string {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { sessionFromApiToken, sessionFromTokens } from '../../../../src/auth/session/session';
-import { SessionStore, normalizeApiUrl, sessionKey } from '../../../../src/auth/session/sessionStore';
+import { SessionStore, sessionKey } from '../../../../src/auth/session/sessionStore';
 import { flushMicrotasks } from '../../../support/fakeClock';
 import { CaptureLog, makeJwt } from '../helpers';
 import { MemorySecretStorage } from '../../../support/memorySecretStorage';
@@ -10,8 +10,8 @@ const API = 'https://api.modbox.run';
 describe('auth/sessionStore', () => {
   it('uses one versioned key per server, whatever the case, default port, slashes or spaces in its URL', () => {
     assert.equal(sessionKey('https://API.modbox.run/'), 'modbox.session.v1:https://api.modbox.run');
-    assert.equal(normalizeApiUrl('https://api.modbox.run:443//'), 'https://api.modbox.run');
-    assert.equal(normalizeApiUrl(' http://127.0.0.1:8123/base/ '), 'http://127.0.0.1:8123/base');
+    assert.equal(sessionKey('https://api.modbox.run:443//'), 'modbox.session.v1:https://api.modbox.run');
+    assert.equal(sessionKey(' http://127.0.0.1:8123/base/ '), 'modbox.session.v1:http://127.0.0.1:8123/base');
     assert.notEqual(sessionKey('http://127.0.0.1:1'), sessionKey('http://127.0.0.1:2'));
   });
 
