@@ -181,11 +181,20 @@ describe('reliability: fault matrix (every fault x every call)', function () {
     try {
       const session = toSession(await mint());
       const before: StoredSession = op.expiredLocally && !fault.localTokenFresh ? { ...session, accessExpiresAt: Date.now() - 1_000 } : session;
+      const tokensBefore = await tokenIds();
+      // A session stored already expired is refreshed by the background timer
+      // at once: the refresh fault must be in place before it is stored, or
+      // that refresh can succeed first on a slow machine.
+      const armFirst = op.route === 'POST /auth/refresh';
+      if (armFirst) {
+        await fault.arm(op.route);
+      }
       await backend.store.write(before);
       await mirrored();
-      const tokensBefore = await tokenIds();
       await control('POST', '/stats/reset');
-      await fault.arm(op.route);
+      if (!armFirst) {
+        await fault.arm(op.route);
+      }
 
       const { ok, error, signedOut } = await perform(op, backend, tree);
       await control('DELETE', '/faults');
