@@ -37,9 +37,10 @@ describe('poll scheduler', () => {
   });
 
   it('stops when a tick makes it inactive (nothing provisioning any more)', async () => {
-    let poller!: PollScheduler;
-    const ctx = setup(async () => poller.setActive(false));
-    poller = ctx.poller;
+    const holder: { poller?: PollScheduler } = {};
+    const ctx = setup(async () => holder.poller?.setActive(false));
+    const poller = ctx.poller;
+    holder.poller = poller;
     poller.setActive(true);
     await ctx.clock.advance(2000);
     assert.deepEqual(ctx.ticks, [2000]);
