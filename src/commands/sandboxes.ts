@@ -391,7 +391,10 @@ export async function createSandbox(env: CommandEnv): Promise<void> {
     vscode.l10n.t("Creating sandbox '{0}'…", shown),
     (reason, error) => isAmbiguousFailure(error)
       ? vscode.l10n.t("Couldn't confirm sandbox '{0}' was created: {1} Check the Sandboxes view before trying again.", shown, reason)
-      : vscode.l10n.t("Couldn't create sandbox '{0}': {1}", shown, reason),
+      : isModboxError(error) && error.kind === 'rejected' && error.detail
+        // Modbox said no (`success: false`): its own words, as plain text.
+        ? vscode.l10n.t("Couldn't create sandbox '{0}': {1}", shown, messageText(error.detail))
+        : vscode.l10n.t("Couldn't create sandbox '{0}': {1}", shown, reason),
     () => sandboxesClient(env.account).provisionSandbox(workspaceId, {
       taskId,
       ...(image.imageId ? { imageId: image.imageId } : {}),

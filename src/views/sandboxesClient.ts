@@ -39,6 +39,5 @@ export interface SandboxesClient {
 }
 
 export function sandboxesClient(account: Account): SandboxesClient {
-  // Until the API client has the sandbox calls (helper sbx-api), this cast keeps the view compiling.
-  return account.client() as unknown as SandboxesClient;
+  return account.client();
 }
