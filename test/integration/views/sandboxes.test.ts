@@ -8,7 +8,7 @@ import type { SandboxNode } from '../../../src/views/sandboxesTree';
 import { SANDBOX_FILTER_KEY } from '../../../src/views/sandboxState';
 import { useInstalledExtension } from '../installed';
 import { modboxLog, signInAs, watchContextKeys } from './extension';
-import { control, emulatorUrl, eventually, requests, rows, ScriptedUi } from './helpers';
+import { control, emulatorUrl, eventually, requests, rows, ScriptedUi, setFault } from './helpers';
 
 const PERSONAL = '0b000000-0000-4000-8000-000000000001';
 const ENGINES = '0b000000-0000-4000-8000-000000000002';
@@ -47,11 +47,19 @@ describe('Modbox views: sandboxes', function () {
   beforeEach(async () => {
     ({ h, ui } = ext);
     await control('POST', '/config', { sandboxProvisionMs: 1500 });
+    // Hidden, so only the test asks for rows (tests that need the view visible show it).
+    await run('workbench.view.explorer');
     await signInAs(h);
     await h.views.activeWorkspace.set({ id: PERSONAL, name: 'Personal' });
     await h.globalState.update(SANDBOX_FILTER_KEY, undefined);
     await h.views.sandboxes.refresh();
     await control('POST', '/stats/reset');
+  });
+
+  afterEach(async () => {
+    // The active workspace and filter live in global state: leave none behind for other suites.
+    await h.views.activeWorkspace.set(undefined);
+    await h.globalState.update(SANDBOX_FILTER_KEY, undefined);
   });
 
   describe('the list', () => {
@@ -122,6 +130,29 @@ describe('Modbox views: sandboxes', function () {
       } finally {
         watch.stop();
       }
+    });
+
+    it('shows a load failure as an error row with Retry above the rows it had, and recovers', async () => {
+      await loaded(h);
+      await setFault('GET /sandboxes', { kind: 'status', status: 503, detail: 'maintenance' });
+      await h.views.sandboxes.refresh();
+      const failed = await rows(h.views.sandboxes);
+      assert.match(failed[0].label, /^Couldn't load sandboxes: /);
+      assert.strictEqual(failed[0].contextValue, 'error');
+      assert.strictEqual(failed[0].command, 'modbox.refresh');
+      assert.deepStrictEqual(failed.slice(1).map((r) => r.label), ['notebook-runner']);
+      await control('DELETE', '/faults');
+      await h.views.sandboxes.refresh();
+      assert.deepStrictEqual((await rows(h.views.sandboxes)).map((r) => r.label), ['notebook-runner']);
+    });
+
+    it('reveals a sandbox by id (for deep links), showing all when it is a destroyed one; an unknown id is false', async () => {
+      assert.strictEqual(await h.views.sandboxes.reveal(NOTEBOOK), true);
+      assert.strictEqual(h.views.sandboxes.isVisible, true, 'the view was not shown');
+      assert.strictEqual(await h.views.sandboxes.reveal('0e000000-0000-4000-8000-0000000000ff'), false);
+      assert.strictEqual(h.views.sandboxes.filter, 'running');
+      assert.strictEqual(await h.views.sandboxes.reveal('0e000000-0000-4000-8000-000000000002'), true);
+      assert.strictEqual(h.views.sandboxes.filter, 'all');
     });
 
     it('polls while a sandbox is provisioning and the view is visible, and stops once none is', async () => {
