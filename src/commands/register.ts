@@ -6,9 +6,13 @@ import { systemClock, type Clock } from '../util/clock';
 import { somethingWentWrong } from '../views/errorText';
 import { createTreeViews, type ModboxTrees } from '../views/register';
 import { ActiveWorkspace } from '../workspace/activeWorkspace';
+import { watchBindingProblems } from '../workspace/bindingWarning';
+import { vscodeFolderBindings } from '../workspace/folderBindings';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
+import { trackWorkspaceChosen } from '../workspace/workspaceChosenKey';
 import { createApiToken, revokeApiToken } from './apiTokens';
 import { openDashboard } from './dashboard';
+import { copySandboxLink, openDeepLink, type SandboxRevealer } from './deepLink';
 import type { CommandEnv } from './env';
 import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, selectWorkspace } from './workspaces';
@@ -30,9 +34,9 @@ export interface ViewCommandDeps {
   activeWorkspace?: ActiveWorkspace;
 }
 
-/** An ActiveWorkspace bound to an account, for callers that need it before the views exist. */
+/** An ActiveWorkspace bound to an account and the folders' `modbox.workspace` settings, for callers that need it before the views exist. */
 export function createActiveWorkspace(globalState: vscode.Memento, account: () => Account | undefined): ActiveWorkspace {
-  return new ActiveWorkspace(globalState, () => account()?.apiUrl ?? '', () => account()?.session?.account.id);
+  return new ActiveWorkspace(globalState, () => account()?.apiUrl ?? '', () => account()?.session?.account.id, vscodeFolderBindings());
 }
 
 /**
@@ -43,6 +47,9 @@ export function createActiveWorkspace(globalState: vscode.Memento, account: () =
 /** The views' providers and the active workspace, for the test hooks. */
 export interface ModboxViews extends ModboxTrees {
   readonly activeWorkspace: ActiveWorkspace;
+  readonly statusBar: ActiveWorkspaceStatusBar;
+  /** Follows an `/open` deep link (its query); the URI router calls it. */
+  openLink(query: string): Promise<void>;
 }
 
 export function registerViewCommands(context: vscode.ExtensionContext, deps: ViewCommandDeps): ModboxViews {
@@ -50,6 +57,12 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
   const activeWorkspace = deps.activeWorkspace ?? createActiveWorkspace(deps.globalState, () => deps.account);
   const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace });
   const statusBar = new ActiveWorkspaceStatusBar(deps.account, activeWorkspace);
+  // A folder binding is used only once the workspace list shows the account can see it: load the list when one waits.
+  const checkBinding = (): void => {
+    if (deps.account.session && activeWorkspace.problem()?.kind === 'checking') {
+      void trees.workspaces.ensureLoaded();
+    }
+  };
 
   const env: CommandEnv = {
     account: deps.account,
@@ -75,9 +88,19 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     }
   };
 
+  // The Sandboxes view, once there, can reveal a sandbox for deep links.
+  const sandboxes = (trees as { sandboxes?: SandboxRevealer }).sandboxes;
+  const openLink = guarded('Open link', (query) => openDeepLink(env, String(query), sandboxes));
+
   context.subscriptions.push(
     trees,
     statusBar,
+    activeWorkspace,
+    watchBindingProblems(activeWorkspace, env.ui),
+    trackWorkspaceChosen(activeWorkspace, (listener) => deps.account.onDidChangeSession(listener)),
+    activeWorkspace.onDidChange(checkBinding),
+    deps.account.onDidChangeSession(checkBinding),
+    vscode.commands.registerCommand('modbox.copySandboxLink', guarded('Copy sandbox link', (arg) => copySandboxLink(env, arg))),
     vscode.commands.registerCommand('modbox.refresh', guarded('Refresh', () => trees.refresh())),
     vscode.commands.registerCommand('modbox.createApiToken', guarded('Create API token', () => createApiToken(env))),
     vscode.commands.registerCommand('modbox.revokeApiToken', guarded('Revoke API token', (arg) => revokeApiToken(env, arg))),
@@ -86,5 +109,9 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.openDashboard', guarded('Open dashboard', () => openDashboard(env, 'home'))),
     vscode.commands.registerCommand('modbox.openApiTokensPage', guarded('Open API tokens page', () => openDashboard(env, 'apiTokens'))),
   );
-  return { workspaces: trees.workspaces, apiTokens: trees.apiTokens, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace };
+  checkBinding();
+  return {
+    workspaces: trees.workspaces, apiTokens: trees.apiTokens, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace,
+    statusBar, openLink: (query) => openLink(query),
+  };
 }
