@@ -182,7 +182,8 @@ describe('Modbox views: commands', () => {
       // The picker marks the active one next time.
       ui.answer('showQuickPick', undefined);
       await run('modbox.selectWorkspace');
-      const labels = (ui.called('showQuickPick')[1].items as Array<{ label: string }>).map((i) => i.label);
+      // [0] the workspaces, [1] for this folder or all, [2] the workspaces again.
+      const labels = (ui.called('showQuickPick')[2].items as Array<{ label: string }>).map((i) => i.label);
       assert.ok(labels.includes('$(check) Analytical Engines'), JSON.stringify(labels));
     });
 
