@@ -153,6 +153,12 @@ describe('Modbox: the folder\'s workspace and deep links', () => {
       assert.deepStrictEqual(ui.called('showErrorMessage'), []);
     });
 
+    it('opened as the browser would, through the host\'s own link handling', async () => {
+      const external = await vscode.env.asExternalUri(link(`workspace=${ENGINES}`));
+      assert.ok(await vscode.env.openExternal(external), 'the host did not open the link');
+      await eventually(() => h.views.activeWorkspace.id() === ENGINES, 15000, 'the linked workspace');
+    });
+
     it('a sandbox that is not listed gets a clear message', async () => {
       const missing = '5a000000-0000-4000-8000-0000000000aa';
       await h.views.openLink(`workspace=${PERSONAL}&sandbox=${missing}`);
