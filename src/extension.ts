@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import type { AccountService } from './auth/accountService';
 import { createAuth } from './auth/auth';
-import type { SignIn } from './auth/signIn/signIn';
+import { CALLBACK_PATH, type SignIn } from './auth/signIn/signIn';
 import { registerAccountCommands } from './commands/account';
+import { OPEN_LINK_PATH } from './commands/deepLinkUri';
 import { createActiveWorkspace, registerViewCommands, type ModboxViews } from './commands/register';
+import { uriRouter } from './commands/uriRouter';
 import { configuredApiUrl, configuredDashboardUrl, configuredTransport, watchSettings } from './config/settings';
 import { createLogger } from './log/outputChannelLogger';
 import { swappableUi, type Ui } from './ui/ui';
@@ -31,6 +33,8 @@ export interface TestHooks {
   globalState: vscode.Memento;
   /** The extension's log folder: the Modbox output channel writes Modbox.log there. */
   logUri: vscode.Uri;
+  /** The extension's URI handler (code-server cannot open a vscode:// link from a test). */
+  handleUri(uri: vscode.Uri): void;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -51,11 +55,17 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     ...registerAccountCommands({ account, log, ui, showLog: () => channel.show() }),
   );
   const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl });
+  const uriHandler = uriRouter<vscode.Uri>({
+    [CALLBACK_PATH]: (uri) => signIn.handleUri(uri),
+    [OPEN_LINK_PATH]: (uri) => void views.openLink(uri.query),
+  }, log);
+  context.subscriptions.push(vscode.window.registerUriHandler(uriHandler));
 
   if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
     if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
       return {
         account, signIn, secrets: context.secrets, setUi: (next) => ui.use(next), views, globalState: context.globalState, logUri: context.logUri,
+        handleUri: (uri) => uriHandler.handleUri(uri),
       };
     }
   }

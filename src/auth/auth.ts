@@ -53,7 +53,6 @@ export function createAuth(context: vscode.ExtensionContext, deps: AuthDeps): Au
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, new ModboxAuthenticationProvider(account), {
       supportsMultipleAccounts: false,
     }),
-    vscode.window.registerUriHandler({ handleUri: (uri) => signIn.handleUri(uri) }),
     ...trackContextKeys(account, log),
   ];
   return { account, signIn, disposables };

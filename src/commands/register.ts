@@ -6,9 +6,13 @@ import { systemClock, type Clock } from '../util/clock';
 import { somethingWentWrong } from '../views/errorText';
 import { createTreeViews, type ModboxTrees } from '../views/register';
 import { ActiveWorkspace } from '../workspace/activeWorkspace';
+import { watchBindingProblems } from '../workspace/bindingWarning';
+import { vscodeFolderBindings } from '../workspace/folderBindings';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
+import { trackWorkspaceChosen } from '../workspace/workspaceChosenKey';
 import { createApiToken, revokeApiToken } from './apiTokens';
 import { openDashboard } from './dashboard';
+import { copySandboxLink, openDeepLink } from './deepLink';
 import type { CommandEnv } from './env';
 import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, selectWorkspace } from './workspaces';
@@ -34,9 +38,9 @@ export interface ViewCommandDeps {
   activeWorkspace?: ActiveWorkspace;
 }
 
-/** An ActiveWorkspace bound to an account, for callers that need it before the views exist. */
+/** An ActiveWorkspace bound to an account and the folders' `modbox.workspace` settings, for callers that need it before the views exist. */
 export function createActiveWorkspace(globalState: vscode.Memento, account: () => Account | undefined): ActiveWorkspace {
-  return new ActiveWorkspace(globalState, () => account()?.apiUrl ?? '', () => account()?.session?.account.id);
+  return new ActiveWorkspace(globalState, () => account()?.apiUrl ?? '', () => account()?.session?.account.id, vscodeFolderBindings());
 }
 
 /**
@@ -47,6 +51,9 @@ export function createActiveWorkspace(globalState: vscode.Memento, account: () =
 /** The views' providers and the active workspace, for the test hooks. */
 export interface ModboxViews extends ModboxTrees {
   readonly activeWorkspace: ActiveWorkspace;
+  readonly statusBar: ActiveWorkspaceStatusBar;
+  /** Follows an `/open` deep link (its query); the URI router calls it. */
+  openLink(query: string): Promise<void>;
 }
 
 export function registerViewCommands(context: vscode.ExtensionContext, deps: ViewCommandDeps): ModboxViews {
@@ -55,6 +62,12 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
   const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace, globalState: deps.globalState });
   const sandboxDetails = new SandboxDetailsDocuments();
   const statusBar = new ActiveWorkspaceStatusBar(deps.account, activeWorkspace);
+  // A folder binding is used only once the workspace list shows the account can see it: load the list when one waits.
+  const checkBinding = (): void => {
+    if (deps.account.session && activeWorkspace.problem()?.kind === 'checking') {
+      void trees.workspaces.ensureLoaded();
+    }
+  };
 
   const env: CommandEnv = {
     account: deps.account,
@@ -82,9 +95,17 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     }
   };
 
+  const openLink = guarded('Open link', (query) => openDeepLink(env, String(query), trees.sandboxes));
+
   context.subscriptions.push(
     trees,
     statusBar,
+    activeWorkspace,
+    watchBindingProblems(activeWorkspace, env.ui),
+    trackWorkspaceChosen(activeWorkspace, (listener) => deps.account.onDidChangeSession(listener)),
+    activeWorkspace.onDidChange(checkBinding),
+    deps.account.onDidChangeSession(checkBinding),
+    vscode.commands.registerCommand('modbox.copySandboxLink', guarded('Copy sandbox link', (arg) => copySandboxLink(env, arg))),
     vscode.commands.registerCommand('modbox.refresh', guarded('Refresh', () => trees.refresh())),
     vscode.commands.registerCommand('modbox.createApiToken', guarded('Create API token', () => createApiToken(env))),
     vscode.commands.registerCommand('modbox.revokeApiToken', guarded('Revoke API token', (arg) => revokeApiToken(env, arg))),
@@ -104,5 +125,9 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.showAllSandboxes', guarded('Show all sandboxes', () => filterSandboxes(env, 'all'))),
     vscode.commands.registerCommand('modbox.showRunningSandboxes', guarded('Show running sandboxes', () => filterSandboxes(env, 'running'))),
   );
-  return { workspaces: trees.workspaces, apiTokens: trees.apiTokens, sandboxes: trees.sandboxes, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace };
+  checkBinding();
+  return {
+    workspaces: trees.workspaces, apiTokens: trees.apiTokens, sandboxes: trees.sandboxes, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace,
+    statusBar, openLink: (query) => openLink(query),
+  };
 }

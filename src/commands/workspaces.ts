@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { messageText } from '../util/untrustedText';
 import { workspaceLabel, type WorkspaceFields } from '../views/workspaceText';
+import { currentFolder, removeFolderBinding, writeFolderBinding } from '../workspace/folderBindings';
 import { ensureSignedIn, listForPicker, rowArgument, type CommandEnv } from './env';
 
 interface WorkspacePick extends vscode.QuickPickItem {
@@ -32,7 +33,61 @@ async function pickWorkspace(env: CommandEnv, title: string, placeHolder: string
   return picked?.workspace;
 }
 
-/** Quick pick of workspaces (or the row it was run on); the choice is sent as X-Workspace-Id from then on. */
+interface ScopePick extends vscode.QuickPickItem {
+  scope: 'folder' | 'all';
+}
+
+/** "For this folder" or "For all folders"; undefined when escaped. */
+async function pickScope(env: CommandEnv, name: string, folder: vscode.WorkspaceFolder): Promise<'folder' | 'all' | undefined> {
+  const items: ScopePick[] = [
+    {
+      label: vscode.l10n.t('For this folder'),
+      description: messageText(folder.name),
+      detail: vscode.l10n.t("Saved in the folder's settings (modbox.workspace); it takes precedence over the choice for all folders."),
+      scope: 'folder',
+    },
+    {
+      label: vscode.l10n.t('For all folders'),
+      detail: vscode.l10n.t('Your account-wide choice, used wherever a folder has no modbox.workspace setting.'),
+      scope: 'all',
+    },
+  ];
+  const picked = await env.ui.showQuickPick(items, {
+    title: vscode.l10n.t('Select Active Workspace'),
+    placeHolder: vscode.l10n.t("Use '{0}' for this folder only, or for all folders?", messageText(name)),
+  });
+  return picked?.scope;
+}
+
+/** After an account-wide choice: a binding of the current folder still wins; offer to remove it. */
+async function offerToRemoveBinding(env: CommandEnv, folder: vscode.WorkspaceFolder, chosenId: string): Promise<void> {
+  const binding = env.activeWorkspace.binding(folder.uri);
+  if (!binding || binding.id === chosenId) {
+    return;
+  }
+  const remove = vscode.l10n.t('Remove Folder Setting');
+  const keep = vscode.l10n.t('Keep It');
+  const answer = await env.ui.showWarningMessage(
+    vscode.l10n.t("'{0}' chooses its own workspace in its settings (modbox.workspace), which takes precedence over the choice for all folders. Remove that setting?", messageText(folder.name)),
+    {}, remove, keep);
+  if (answer !== remove) {
+    void env.ui.showInformationMessage(
+      vscode.l10n.t("The setting modbox.workspace of '{0}' still takes precedence there.", messageText(folder.name)), {});
+    return;
+  }
+  if (!await removeFolderBinding(folder)) {
+    void env.ui.showWarningMessage(
+      vscode.l10n.t("The setting modbox.workspace of '{0}' is still set somewhere Modbox cannot change. Open the settings to remove it.", messageText(folder.name)), {});
+    return;
+  }
+  env.log.info('Removed the folder\'s Modbox workspace setting.');
+}
+
+/**
+ * Quick pick of workspaces (or the row it was run on); with a folder open,
+ * then "for this folder" (the folder's `modbox.workspace` setting) or "for
+ * all folders" (the account-wide choice). Escape at either step changes nothing.
+ */
 export async function selectWorkspace(env: CommandEnv, arg?: unknown): Promise<void> {
   if (!await ensureSignedIn(env, vscode.l10n.t('Sign in to Modbox to choose a workspace.'))) {
     return;
@@ -43,8 +98,28 @@ export async function selectWorkspace(env: CommandEnv, arg?: unknown): Promise<v
   if (!workspace) {
     return;
   }
-  await env.activeWorkspace.set({ id: workspace.id, name: workspaceLabel(workspace, vscode.l10n) });
+  const chosen = { id: workspace.id, name: workspaceLabel(workspace, vscode.l10n) };
+  const folder = currentFolder();
+  const scope = folder ? await pickScope(env, chosen.name, folder) : 'all';
+  if (!scope) {
+    return;
+  }
+  if (scope === 'folder' && folder) {
+    try {
+      await writeFolderBinding(folder, chosen.id);
+    } catch (err) {
+      env.log.warn(`Couldn't save the folder's Modbox workspace: ${err instanceof Error ? err.message : String(err)}`);
+      void env.ui.showErrorMessage(vscode.l10n.t("Couldn't save the workspace in the settings of '{0}'.", messageText(folder.name)), {});
+      return;
+    }
+    env.log.info('Bound the folder to a Modbox workspace.');
+    return;
+  }
+  await env.activeWorkspace.set(chosen);
   env.log.info('Changed the active Modbox workspace.');
+  if (folder) {
+    await offerToRemoveBinding(env, folder, chosen.id);
+  }
 }
 
 export async function copyWorkspaceId(env: CommandEnv, arg?: unknown): Promise<void> {

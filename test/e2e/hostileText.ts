@@ -129,6 +129,7 @@ export function hostileText(ctx: HostileTextContext): { steps: Step[] } {
 
         await runCommand('Modbox: Select Active Workspace');
         await pickHostile('Workspace');
+        await wb.quickPickItem('For all folders').click({ timeout: UI_TIMEOUT });
         const status = wb.statusBarItem(`Workspace ${READABLE_LINK}`);
         await status.waitFor(visible);
         assertReadable(await assertInert(status, 'the status bar item'), 'the status bar item', `Workspace ${READABLE_LINK}`);
@@ -137,6 +138,7 @@ export function hostileText(ctx: HostileTextContext): { steps: Step[] } {
         // Back to the workspace the journey chose, so its later steps see what they expect.
         await runCommand('Modbox: Select Active Workspace');
         await wb.quickPickItem('Analytical Engines').click({ timeout: UI_TIMEOUT });
+        await wb.quickPickItem('For all folders').click({ timeout: UI_TIMEOUT });
         await wb.statusBarItem('Analytical Engines').waitFor(visible);
       },
     },

@@ -115,6 +115,8 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
         // (The picker first: focus then ends in the tree, not on the status bar item and its hover.)
         await wb.statusBarItem('Modbox: no workspace').click({ timeout: UI_TIMEOUT });
         await wb.quickPickItem('Analytical Engines').click({ timeout: UI_TIMEOUT });
+        // A folder is open: for this folder or for all folders.
+        await wb.quickPickItem('For all folders').click({ timeout: UI_TIMEOUT });
         await wb.statusBarItem('Analytical Engines').waitFor(visible);
         await wb.row('Workspaces', 'Analytical Engines').click();
         await wb.row('Workspaces', 'grace@example.com').waitFor(visible);

@@ -14,7 +14,7 @@ import { sessionFromApiToken, sessionFromTokens, type SsoProvider, type StoredSe
 import type { Ui } from '../../ui/ui';
 import { signInPrompts, type MethodItem, type SignInPrompts } from './signInUi';
 
-const CALLBACK_PATH = '/auth-callback';
+export const CALLBACK_PATH = '/auth-callback';
 const EXTENSION_AUTHORITY = 'modbox.vscode-modbox';
 const LAST_METHOD_KEY = 'modbox.lastSignInMethod';
 

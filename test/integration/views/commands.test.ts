@@ -168,7 +168,7 @@ describe('Modbox views: commands', () => {
 
   describe('workspaces', () => {
     it('selects the active workspace, marks it and persists it per API URL', async () => {
-      ui.answer('showQuickPick', (items) => items.find((i) => i.label === 'Analytical Engines'));
+      ui.answer('showQuickPick', (items) => items.find((i) => i.label === 'Analytical Engines'), 'For all folders');
       await run('modbox.selectWorkspace');
       assert.strictEqual(h.views.activeWorkspace.id(), ENGINES);
       const stored = h.globalState.get<Record<string, { id: string }>>('modbox.activeWorkspace');
@@ -182,16 +182,19 @@ describe('Modbox views: commands', () => {
       // The picker marks the active one next time.
       ui.answer('showQuickPick', undefined);
       await run('modbox.selectWorkspace');
-      const labels = (ui.called('showQuickPick')[1].items as Array<{ label: string }>).map((i) => i.label);
+      // [0] the workspaces, [1] for this folder or all, [2] the workspaces again.
+      const labels = (ui.called('showQuickPick')[2].items as Array<{ label: string }>).map((i) => i.label);
       assert.ok(labels.includes('$(check) Analytical Engines'), JSON.stringify(labels));
     });
 
     it('selects from the tree row without a picker', async () => {
       const nodes = (await h.views.workspaces.getChildren()) as WorkspacesTreeNode[];
       const personal = nodes.find((n) => n.kind === 'workspace' && n.workspace.id === PERSONAL);
+      ui.answer('showQuickPick', 'For all folders');
       await run('modbox.selectWorkspace', personal);
       assert.strictEqual(h.views.activeWorkspace.id(), PERSONAL);
-      assert.deepStrictEqual(ui.called('showQuickPick'), []);
+      // No workspace picker: only "for this folder or all folders" (the runner opened a folder).
+      assert.deepStrictEqual(ui.called('showQuickPick').map((c) => c.message), ["Use 'Personal' for this folder only, or for all folders?"]);
     });
 
     it('forgets the choice for another account', async () => {

@@ -47,6 +47,8 @@ const SAFE_CALLS: Record<string, Levels> = {
   waitSeconds: ALL,
   busyText: ALL,
   somethingWentWrong: ALL,
+  // Built with messageText (src/workspace/bindingWarning.ts).
+  bindingProblemText: MESSAGE,
   // Its reason argument is checked as a message (SINKS).
   loadFailedText: MESSAGE,
   formatAbsoluteDate: ALL,
