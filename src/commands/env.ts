@@ -22,6 +22,10 @@ export interface CommandEnv {
   /** Default for a new token's description: `vscode-<machineName>`. */
   machineName: string;
   dashboardUrl: () => string;
+  /** The dedicated terminal token (created once, kept in SecretStorage); absent when the terminal feature is not wired. */
+  terminalToken?: () => Promise<{ id: string; token: string } | undefined>;
+  /** Tells the terminal feature a token was revoked in the tree (it may be the terminal token). */
+  terminalTokenRevoked?: (id: string) => Promise<void>;
 }
 
 /**

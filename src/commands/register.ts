@@ -12,6 +12,8 @@ import { openDashboard } from './dashboard';
 import type { CommandEnv } from './env';
 import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, selectWorkspace } from './workspaces';
+import type { TerminalFeature } from '../terminal/terminalFeature';
+import { openSignedInTerminal } from './terminal';
 
 export interface ViewCommandDeps {
   account: Account;
@@ -28,6 +30,8 @@ export interface ViewCommandDeps {
    * `activeWorkspace.id()` for X-Workspace-Id); otherwise one is created.
    */
   activeWorkspace?: ActiveWorkspace;
+  /** Terminal credentials: the token for commands, the mark in the API tokens view, "Open Terminal Signed In". */
+  terminal?: TerminalFeature;
 }
 
 /** An ActiveWorkspace bound to an account, for callers that need it before the views exist. */
@@ -48,7 +52,8 @@ export interface ModboxViews extends ModboxTrees {
 export function registerViewCommands(context: vscode.ExtensionContext, deps: ViewCommandDeps): ModboxViews {
   const clock = deps.clock ?? systemClock;
   const activeWorkspace = deps.activeWorkspace ?? createActiveWorkspace(deps.globalState, () => deps.account);
-  const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace });
+  const terminal = deps.terminal;
+  const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace, terminalTokenId: () => terminal?.credentials.tokenId() });
   const statusBar = new ActiveWorkspaceStatusBar(deps.account, activeWorkspace);
 
   const env: CommandEnv = {
@@ -64,6 +69,10 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
       return deps.machineName ?? hostname();
     },
     dashboardUrl: deps.dashboardUrl,
+    ...(terminal ? {
+      terminalToken: () => terminal.credentials.ensureToken(),
+      terminalTokenRevoked: (id: string) => terminal.tokenRevokedByUser(id),
+    } : {}),
   };
   // Commands report their own failures; this only keeps a bug from becoming an unhandled rejection.
   const guarded = (name: string, run: (...args: unknown[]) => Promise<void>) => async (...args: unknown[]) => {
@@ -86,5 +95,11 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.openDashboard', guarded('Open dashboard', () => openDashboard(env, 'home'))),
     vscode.commands.registerCommand('modbox.openApiTokensPage', guarded('Open API tokens page', () => openDashboard(env, 'apiTokens'))),
   );
+  if (terminal) {
+    context.subscriptions.push(
+      terminal.credentials.onDidChange(() => trees.apiTokens.redraw()),
+      vscode.commands.registerCommand('modbox.openTerminal', guarded('Open terminal signed in', async () => void await openSignedInTerminal(env, terminal))),
+    );
+  }
   return { workspaces: trees.workspaces, apiTokens: trees.apiTokens, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace };
 }

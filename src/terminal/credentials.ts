@@ -183,7 +183,13 @@ export class TerminalCredentials {
 
   /** The session of `owner` is ending (sign-out): revoke with its last credentials, before the server forgets it. */
   async sessionEnding(owner: TerminalTokenOwner, api: TerminalTokenApi): Promise<RevokeResult> {
-    return this.revokeOwned(owner, () => api);
+    const result = await this.revokeOwned(owner, () => api);
+    if (result.kind === 'pending') {
+      return result;
+    }
+    // Also what `sessionEnded` (or an earlier failure) left owed for this account.
+    const { revoked, error } = await this.revokePending(owner, api);
+    return error !== undefined ? { kind: 'pending', error } : revoked > 0 ? { kind: 'revoked' } : result;
   }
 
   /**
@@ -221,23 +227,29 @@ export class TerminalCredentials {
     if (!owner?.canManageTokens) {
       return 0;
     }
+    return (await this.revokePending(owner, this.deps.api())).left;
+  }
+
+  /** Revokes the tokens owed for `owner`; what fails stays owed. */
+  private async revokePending(owner: TerminalTokenOwner, api: TerminalTokenApi): Promise<{ revoked: number; left: number; error?: unknown }> {
     const pending = await this.store.pending(owner);
     if (pending.length === 0) {
-      return 0;
+      return { revoked: 0, left: 0 };
     }
-    const api = this.deps.api();
     const left: StoredTerminalToken[] = [];
+    let error: unknown;
     for (const token of pending) {
       try {
         await api.revokeApiToken(token.id);
-        this.deps.log.info('Revoked a terminal token that an earlier sign-out could not.');
+        this.deps.log.info('Revoked a terminal token that could not be revoked earlier.');
       } catch (err) {
         this.deps.log.warn(`Could not revoke an old terminal token yet: ${describe(err)}`);
         left.push(token);
+        error = err;
       }
     }
     await this.store.setPending(owner, left);
-    return left.length;
+    return { revoked: pending.length - left.length, left: left.length, ...(error === undefined ? {} : { error }) };
   }
 
   /**

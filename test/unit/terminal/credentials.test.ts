@@ -180,6 +180,19 @@ describe('TerminalCredentials', () => {
       assert.equal(w.secrets.values.get(pendingKey(ADA)), undefined);
     });
 
+    it('sign-out also revokes what the session change already set aside', async () => {
+      const creds = w.window();
+      const token = await w.run(creds.ensureToken());
+      await w.run(creds.sessionEnded(ADA));
+      assert.deepEqual(await w.run(creds.sessionEnding(ADA, w.server)), { kind: 'revoked' });
+      assert.deepEqual(w.server.revoked, [token?.id]);
+      assert.equal(w.secrets.values.get(pendingKey(ADA)), undefined);
+      w.server.revokeFails = new Error('offline');
+      await w.run(creds.ensureToken());
+      await w.run(creds.sessionEnded(ADA));
+      assert.equal((await w.run(creds.sessionEnding(ADA, w.server))).kind, 'pending');
+    });
+
     it('an account switch drops the token at once and revokes it when that account signs in again', async () => {
       let owner: SignedInOwner = ADA;
       const creds = w.window(() => owner);
