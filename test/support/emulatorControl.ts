@@ -43,3 +43,17 @@ export async function resetEmulator(): Promise<void> {
 export async function setFault(route: string, fault: Record<string, unknown>): Promise<void> {
   await control('POST', '/faults', { route, fault });
 }
+
+/** A live API token as the emulator records it (the value included: compare, never print). */
+export interface EmulatorApiToken {
+  id: string;
+  userId: string;
+  description: string;
+  value: string;
+  createdAt: string;
+}
+
+/** The emulator's record of live API tokens; a revoked token is not in it. */
+export async function emulatorApiTokens(): Promise<EmulatorApiToken[]> {
+  return ((await control('GET', '/api-tokens')) as { tokens: EmulatorApiToken[] }).tokens;
+}
