@@ -312,7 +312,9 @@ export class TerminalCredentials {
       return { kind: 'stopped' };
     }
     this.recreated.add(key);
-    this.deps.log.info('The terminal token was revoked elsewhere; creating its replacement.');
+    this.deps.log.info('The terminal token was refused; creating its replacement.');
+    // Best effort, in case only the check was refused: a replaced token must not stay usable.
+    await this.deps.api().revokeApiToken(id).catch(() => undefined);
     try {
       const token = await this.ensureToken();
       return token ? { kind: 'recreated', token } : { kind: 'stopped' };
@@ -331,6 +333,10 @@ export class TerminalCredentials {
     await this.store.delete(owner);
     try {
       await api().revokeApiToken(token.id);
+      // Trust, but check with the token itself: a proxy or a broken server can answer 2xx without revoking.
+      if (await api().tokenWorks(token.token).catch(() => false)) {
+        throw new ModboxError('badResponse', 'Modbox answered that the terminal token was revoked, but it still works.');
+      }
       this.deps.log.info('Revoked the terminal token.');
       return { kind: 'revoked' };
     } catch (error) {
