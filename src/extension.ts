@@ -9,6 +9,9 @@ import { uriRouter } from './commands/uriRouter';
 import { configuredApiUrl, configuredDashboardUrl, configuredTransport, watchSettings } from './config/settings';
 import { createLogger } from './log/outputChannelLogger';
 import { swappableUi, type Ui } from './ui/ui';
+import { TerminalFeature } from './terminal/terminalFeature';
+import { systemClock } from './util/clock';
+import { errorReason } from './views/errorText';
 
 // Replaced by esbuild: false in the release build, so the hooks below are
 // dead code there and removed; true in development builds. Left undefined by
@@ -35,6 +38,8 @@ export interface TestHooks {
   logUri: vscode.Uri;
   /** The extension's URI handler (code-server cannot open a vscode:// link from a test). */
   handleUri(uri: vscode.Uri): void;
+  /** Terminal credentials (the token's lifecycle and the environment variable collection). */
+  terminal: TerminalFeature;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -54,7 +59,12 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     watchSettings(transport, (apiUrl) => account.switchApiUrl(apiUrl), log),
     ...registerAccountCommands({ account, log, ui, showLog: () => channel.show() }),
   );
-  const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl });
+  const terminal = new TerminalFeature({
+    account, activeWorkspace, collection: context.environmentVariableCollection, secrets: context.secrets, globalState: context.globalState,
+    ui, log, clock: systemClock, describeError: (err) => errorReason(err, vscode.l10n),
+  });
+  context.subscriptions.push(terminal);
+  const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl, terminal });
   const uriHandler = uriRouter<vscode.Uri>({
     [CALLBACK_PATH]: (uri) => signIn.handleUri(uri),
     [OPEN_LINK_PATH]: (uri) => void views.openLink(uri.query),
@@ -64,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   if (typeof MODBOX_TEST_HOOKS_BUILD === 'undefined' || MODBOX_TEST_HOOKS_BUILD) {
     if (context.extensionMode === vscode.ExtensionMode.Test || process.env.MODBOX_TEST_HOOKS === '1') {
       return {
-        account, signIn, secrets: context.secrets, setUi: (next) => ui.use(next), views, globalState: context.globalState, logUri: context.logUri,
+        account, signIn, secrets: context.secrets, setUi: (next) => ui.use(next), views, globalState: context.globalState, logUri: context.logUri, terminal,
         handleUri: (uri) => uriHandler.handleUri(uri),
       };
     }

@@ -31,6 +31,7 @@ export class AccountService implements Account, vscode.Disposable {
   private backendDisposables: vscode.Disposable[] = [];
   private current: StoredSession | undefined;
   private isLoaded = false;
+  private readonly signOutHooks = new Set<(client: ModboxClient, session: StoredSession) => Promise<void>>();
   /** Serialises re-reads so events are fired in the order the store changed. */
   private syncChain: Promise<void> = Promise.resolve();
 
@@ -101,9 +102,26 @@ export class AccountService implements Account, vscode.Disposable {
     // Local state goes first so a slow or unreachable server cannot keep the user signed in.
     await backend.store.clear();
     await this.sync();
+    if (this.signOutHooks.size > 0) {
+      // Last calls with the session's credentials (revoking the terminal token), before the server forgets it.
+      const client = backend.clientFor(session);
+      await Promise.all([...this.signOutHooks].map((hook) => hook(client, session).catch((err: unknown) => {
+        this.deps.log.warn(`A sign-out step failed: ${describe(err)}`);
+      })));
+    }
     await backend.logout(session).catch((err: unknown) => {
       this.deps.log.warn(`Server-side sign-out failed (the local session is gone anyway): ${describe(err)}`);
     });
+  }
+
+  /**
+   * Runs `hook` at each sign-out of this window, after the local session is
+   * gone and before the server-side sign-out, with a client that still
+   * carries the ending session's access token.
+   */
+  beforeServerSignOut(hook: (client: ModboxClient, session: StoredSession) => Promise<void>): vscode.Disposable {
+    this.signOutHooks.add(hook);
+    return { dispose: () => this.signOutHooks.delete(hook) };
   }
 
   /** Called when `modbox.apiUrl` changes: sessions belong to one server. */

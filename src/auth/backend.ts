@@ -18,6 +18,8 @@ export interface Backend {
   readonly client: ModboxClient;
   /** Best-effort server-side sign-out. */
   logout(session: StoredSession): Promise<void>;
+  /** A client that sends `session`'s access token as it is (no refresh): for last calls of a session that is ending. */
+  clientFor(session: StoredSession): ModboxClient;
   dispose(): void;
 }
 
@@ -68,6 +70,10 @@ export function createBackend(apiUrl: string, deps: BackendDeps): Backend {
         await anonymous.logout(session.refreshToken);
       }
     },
+    clientFor: (session) => new ModboxClient(http, {
+      accessToken: () => Promise.resolve(session.accessToken),
+      onUnauthorized: () => Promise.resolve(undefined),
+    }),
     dispose: () => refresher.dispose(),
   };
 }

@@ -129,6 +129,7 @@ export async function revokeApiToken(env: CommandEnv, arg?: unknown): Promise<vo
   env.log.info(result.value && result.value.alreadyGone ? 'The API token was already revoked.' : 'Revoked an API token.');
   env.apiTokens.removeLocally(id);
   void env.apiTokens.refresh();
+  await env.terminalTokenRevoked?.(id);
 }
 
 async function pickToken(env: CommandEnv): Promise<TokenFields | undefined> {

@@ -27,6 +27,10 @@ export interface CommandEnv {
   sandboxes: Pick<SandboxesTreeProvider,
     'refresh' | 'ensureLoaded' | 'state' | 'value' | 'rows' | 'removeLocally' | 'setFilter' | 'filter' | 'ttls' | 'workspaceName'>;
   sandboxDetails: Pick<SandboxDetailsDocuments, 'show'>;
+  /** The dedicated terminal token (created once, kept in SecretStorage); absent when the terminal feature is not wired. */
+  terminalToken?: () => Promise<{ id: string; token: string } | undefined>;
+  /** Tells the terminal feature a token was revoked in the tree (it may be the terminal token). */
+  terminalTokenRevoked?: (id: string) => Promise<void>;
 }
 
 /**

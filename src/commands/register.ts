@@ -20,6 +20,8 @@ import { SANDBOX_DETAILS_SCHEME, SandboxDetailsDocuments } from './sandboxDetail
 import {
   copySandboxId, copySandboxUrl, createSandbox, destroySandbox, filterSandboxes, openSandbox, showSandboxDetails,
 } from './sandboxes';
+import type { TerminalFeature } from '../terminal/terminalFeature';
+import { openSignedInTerminal } from './terminal';
 
 export interface ViewCommandDeps {
   account: Account;
@@ -36,6 +38,8 @@ export interface ViewCommandDeps {
    * `activeWorkspace.id()` for X-Workspace-Id); otherwise one is created.
    */
   activeWorkspace?: ActiveWorkspace;
+  /** Terminal credentials: the token for commands, the mark in the API tokens view, "Open Terminal Signed In". */
+  terminal?: TerminalFeature;
 }
 
 /** An ActiveWorkspace bound to an account and the folders' `modbox.workspace` settings, for callers that need it before the views exist. */
@@ -59,7 +63,10 @@ export interface ModboxViews extends ModboxTrees {
 export function registerViewCommands(context: vscode.ExtensionContext, deps: ViewCommandDeps): ModboxViews {
   const clock = deps.clock ?? systemClock;
   const activeWorkspace = deps.activeWorkspace ?? createActiveWorkspace(deps.globalState, () => deps.account);
-  const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace, globalState: deps.globalState });
+  const terminal = deps.terminal;
+  const trees = createTreeViews({
+    account: deps.account, log: deps.log, clock, activeWorkspace, globalState: deps.globalState, terminalTokenId: () => terminal?.credentials.tokenId(),
+  });
   const sandboxDetails = new SandboxDetailsDocuments();
   const statusBar = new ActiveWorkspaceStatusBar(deps.account, activeWorkspace);
   // A folder binding is used only once the workspace list shows the account can see it: load the list when one waits.
@@ -84,6 +91,10 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     dashboardUrl: deps.dashboardUrl,
     sandboxes: trees.sandboxes,
     sandboxDetails,
+    ...(terminal ? {
+      terminalToken: () => terminal.credentials.ensureToken(),
+      terminalTokenRevoked: (id: string) => terminal.tokenRevokedByUser(id),
+    } : {}),
   };
   // Commands report their own failures; this only keeps a bug from becoming an unhandled rejection.
   const guarded = (name: string, run: (...args: unknown[]) => Promise<void>) => async (...args: unknown[]) => {
@@ -126,6 +137,12 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.showRunningSandboxes', guarded('Show running sandboxes', () => filterSandboxes(env, 'running'))),
   );
   checkBinding();
+  if (terminal) {
+    context.subscriptions.push(
+      terminal.credentials.onDidChange(() => trees.apiTokens.redraw()),
+      vscode.commands.registerCommand('modbox.openTerminal', guarded('Open terminal signed in', async () => void await openSignedInTerminal(env, terminal))),
+    );
+  }
   return {
     workspaces: trees.workspaces, apiTokens: trees.apiTokens, sandboxes: trees.sandboxes, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace,
     statusBar, openLink: (query) => openLink(query),

@@ -26,8 +26,14 @@ export class ApiTokensTreeProvider extends SessionBoundTree<readonly TokenFields
   private renderNow = 0;
   private lastEmpty: boolean | undefined;
 
-  constructor(deps: TreeDeps) {
+  /** @param terminalTokenId the terminal token's id, marked in its row */
+  constructor(deps: TreeDeps, private readonly terminalTokenId: () => string | undefined = () => undefined) {
     super(API_TOKENS_VIEW_ID, deps, 'API tokens');
+  }
+
+  /** Redraws the rows without reloading (the terminal token changed). */
+  redraw(): void {
+    this.changeEmitter.fire();
   }
 
   protected async fetch(): Promise<readonly TokenFields[]> {
@@ -75,10 +81,11 @@ export class ApiTokensTreeProvider extends SessionBoundTree<readonly TokenFields
     if (node.kind === 'message') {
       return messageTreeItem(node);
     }
-    const text = tokenText(node.token, this.renderNow || this.deps.clock.now(), vscode.l10n);
+    const terminal = node.token.id === this.terminalTokenId();
+    const text = tokenText(node.token, this.renderNow || this.deps.clock.now(), vscode.l10n, terminal);
     const item = new vscode.TreeItem(text.label, vscode.TreeItemCollapsibleState.None);
     item.description = text.description;
-    item.iconPath = new vscode.ThemeIcon('key');
+    item.iconPath = new vscode.ThemeIcon(terminal ? 'terminal' : 'key');
     item.contextValue = 'apiToken';
     return item;
   }

@@ -17,10 +17,14 @@ export interface ModboxTrees extends vscode.Disposable {
 }
 
 /** Creates the Workspaces and API Tokens views and their providers; disposing removes both. */
-export function createTreeViews(deps: { account: Account; log: Logger; clock: Clock; activeWorkspace: ActiveWorkspace; globalState: vscode.Memento }): ModboxTrees {
+export function createTreeViews(deps: {
+  account: Account; log: Logger; clock: Clock; activeWorkspace: ActiveWorkspace; globalState: vscode.Memento;
+  /** The terminal token's id, marked in the API tokens view. */
+  terminalTokenId?: () => string | undefined;
+}): ModboxTrees {
   const treeDeps = { account: deps.account, log: deps.log, clock: deps.clock };
   const workspaces = new WorkspacesTreeProvider({ ...treeDeps, activeWorkspace: deps.activeWorkspace });
-  const apiTokens = new ApiTokensTreeProvider(treeDeps);
+  const apiTokens = new ApiTokensTreeProvider(treeDeps, deps.terminalTokenId);
   const sandboxes = new SandboxesTreeProvider({
     ...treeDeps,
     activeWorkspace: deps.activeWorkspace,

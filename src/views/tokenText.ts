@@ -40,14 +40,17 @@ export function tokenLabel(token: TokenFields, l10n: L10n): string {
   return labelText(token.description) || l10n.t('(no description)');
 }
 
-export function tokenText(token: TokenFields, now: number, l10n: L10n): TokenText {
+/** `terminal`: this is the token signed-in terminals use (marked so nobody revokes it by surprise). */
+export function tokenText(token: TokenFields, now: number, l10n: L10n, terminal = false): TokenText {
   const created = parseServerDate(token.createdAt);
   const lastUsed = parseServerDate(token.lastUsedAt);
   const createdText = created === undefined ? l10n.t('unknown') : formatRelativeTime(created, now, l10n);
   const lastUsedText = lastUsed === undefined ? l10n.t('never') : formatRelativeTime(lastUsed, now, l10n);
   return {
     label: tokenLabel(token, l10n),
-    description: l10n.t('created {0} · last used {1}', createdText, lastUsedText),
+    description: terminal
+      ? l10n.t('terminal · created {0} · last used {1}', createdText, lastUsedText)
+      : l10n.t('created {0} · last used {1}', createdText, lastUsedText),
   };
 }
 

@@ -63,6 +63,7 @@ export function fakeContext(id: string, extensionPath: string, packageJSON: unkn
     globalStoragePath: path.join(scratch, 'global'),
     storagePath: path.join(scratch, 'workspace'),
     logPath: path.join(scratch, 'log'),
+    environmentVariableCollection: fakeEnvironmentCollection(),
   };
   const context = new Proxy(provided, {
     get(target, key) {
@@ -87,4 +88,33 @@ export function fakeContext(id: string, extensionPath: string, packageJSON: unkn
       return errors;
     },
   };
+}
+
+/** The environment variable collection as VS Code hands it out (in memory; scoped views share one map per folder). */
+function fakeEnvironmentCollection(): unknown {
+  const make = (): Record<string, unknown> => {
+    const values = new Map<string, unknown>();
+    return {
+      persistent: true,
+      description: undefined,
+      replace: (name: string, value: string) => void values.set(name, { value, type: 1 }),
+      append: (name: string, value: string) => void values.set(name, { value, type: 2 }),
+      prepend: (name: string, value: string) => void values.set(name, { value, type: 3 }),
+      get: (name: string) => values.get(name),
+      delete: (name: string) => void values.delete(name),
+      clear: () => values.clear(),
+      forEach: (cb: (name: string, value: unknown) => void) => values.forEach((v, k) => cb(k, v)),
+      [Symbol.iterator]: () => values.entries(),
+    };
+  };
+  const root = make();
+  const scoped = new Map<string, unknown>();
+  root.getScoped = (scope: { workspaceFolder?: { uri: { toString(): string } } }) => {
+    const key = scope.workspaceFolder?.uri.toString() ?? '';
+    if (!scoped.has(key)) {
+      scoped.set(key, make());
+    }
+    return scoped.get(key);
+  };
+  return root;
 }

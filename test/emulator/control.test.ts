@@ -51,6 +51,16 @@ describe('emulator: control API', () => {
     assert.ok(secrets.filter((s) => s.startsWith('mbx_')).length >= 4);
   });
 
+  it('lists the live API tokens with their values; a revoked one is gone', async () => {
+    const minted = em().mintSession();
+    const created = (await call(url(), '/api-tokens/', { token: minted.access_token, body: { description: 'VS Code terminal – h' } })).json as { id: string; token: string };
+    type Listed = { tokens: Array<{ id: string; description: string; value: string; userId: string }> };
+    const listed = ((await call(url(), '/__emulator/api-tokens')).json as Listed).tokens;
+    assert.deepEqual(listed.filter((t) => t.id === created.id).map((t) => [t.description, t.value]), [['VS Code terminal – h', created.token]]);
+    await call(url(), `/api-tokens/${created.id}`, { method: 'DELETE', token: minted.access_token });
+    assert.ok(!((await call(url(), '/__emulator/api-tokens')).json as Listed).tokens.some((t) => t.id === created.id));
+  });
+
   it('reset restores the seed, config and faults, and ends sessions', async () => {
     const t = em().mintSession();
     const tokens = (await call(url(), '/api-tokens/', { token: t.access_token })).json as Array<{ id: string }>;

@@ -63,6 +63,10 @@ export function createControlRoutes(em: Emulator): Route[] {
       return { status: 204 };
     } },
     { method: 'GET', pattern: `${P}/issued-secrets`, handler: () => ({ status: 200, json: { secrets: em.issuedSecrets() } }) },
+    // The emulator's record of live API tokens, values included, so a test can compare what a client holds.
+    { method: 'GET', pattern: `${P}/api-tokens`, handler: () => ({ status: 200, json: {
+      tokens: [...em.data().tokens.values()].map((t) => ({ id: t.id, userId: t.userId, description: t.description, value: t.value, createdAt: t.createdAt })),
+    } }) },
     { method: 'POST', pattern: `${P}/session`, handler: (req) => attempt(() => {
       const email = body(req).email;
       if (email !== undefined && (typeof email !== 'string' || !email.includes('@'))) throw new Error('email must be an email address');

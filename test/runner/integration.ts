@@ -88,9 +88,13 @@ async function runInCodeServer(vscodeVersion: string, testsEntry: string, env: R
 /** No secret the emulator issued may appear in VS Code's logs and files, or in what the run printed. */
 function redactionHolds(session: VsCodeBrowserSession, emulator: Emulator): boolean {
   const secrets = emulator.issuedSecrets();
-  const scan = scanForSecrets([session.codeServer.userDataDir], { 'the run output': transcript.join('\n') }, secrets);
+  // Also code-server's own XDG dirs (next to the user data) and the opened folder: a persisted terminal
+  // environment, a terminal's output or a written .env would land there.
+  const root = path.dirname(session.codeServer.userDataDir);
+  const dirs = [path.basename(root).startsWith('modbox-code-server-') ? root : session.codeServer.userDataDir, session.folder];
+  const scan = scanForSecrets(dirs, { 'the run output': transcript.join('\n') }, secrets);
   console.log(
-    `integration: redaction check: ${secrets.length} issued secrets looked for in ${scan.files} files ` +
+    `integration: redaction check: ${secrets.length} issued secrets (${secrets.filter((x) => x.startsWith('mbx_')).length} API tokens, terminal tokens among them) looked for in ${scan.files} files ` +
       `(${(scan.bytes / 1024).toFixed(0)} KiB, ${scan.modboxLogs.length} Modbox log file(s)) and the run output: ${scan.leaks.length} found`,
   );
   for (const leak of scan.leaks) {

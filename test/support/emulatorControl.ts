@@ -59,3 +59,17 @@ export async function seedSandboxes(workspaceId: string, count: number, status =
 export async function setSandboxStatus(sandboxId: string, status: string): Promise<void> {
   await control('POST', '/sandbox-status', { sandbox_id: sandboxId, status });
 }
+
+/** A live API token as the emulator records it (the value included: compare, never print). */
+export interface EmulatorApiToken {
+  id: string;
+  userId: string;
+  description: string;
+  value: string;
+  createdAt: string;
+}
+
+/** The emulator's record of live API tokens; a revoked token is not in it. */
+export async function emulatorApiTokens(): Promise<EmulatorApiToken[]> {
+  return ((await control('GET', '/api-tokens')) as { tokens: EmulatorApiToken[] }).tokens;
+}

@@ -16,6 +16,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   auth: 3,
   workspace: 4,
   views: 5,
+  terminal: 5,
   commands: 6,
   'extension.ts': 7,
 };

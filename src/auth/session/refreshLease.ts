@@ -21,6 +21,8 @@ export interface SecretRefreshLeaseOptions {
   log: Logger;
   /** Identifies this window; random by default. */
   owner?: string;
+  /** The SecretStorage key; the refresh lease of `apiUrl` by default (other single-flight work across windows passes its own). */
+  key?: string;
   /** How long a lease lasts if its owner never releases it (a crashed window). */
   ttlMs?: number;
   /** How long to wait after writing before checking that our write won. */
@@ -56,7 +58,7 @@ export class SecretRefreshLease implements RefreshLeaseLike {
   }
 
   constructor(private readonly options: SecretRefreshLeaseOptions) {
-    this.key = LEASE_KEY_PREFIX + normalizeApiUrl(options.apiUrl);
+    this.key = options.key ?? LEASE_KEY_PREFIX + normalizeApiUrl(options.apiUrl);
     this.ttlMs = options.ttlMs ?? 30_000;
     this.settleMs = options.settleMs ?? 150;
   }

@@ -164,6 +164,26 @@ describe('auth/accountService AccountService', () => {
     assert.equal(h.changes.at(-1), undefined);
   });
 
+  it('sign-out runs its hooks after the local sign-out, before the server one, with the ending session\'s token', async () => {
+    h = new Harness();
+    const account = h.open();
+    await h.now(account.load());
+    const session = (await h.clock.run(account.signIn()))!;
+    const seen: string[] = [];
+    account.beforeServerSignOut(async (client, ending) => {
+      seen.push(`signed in here: ${account.session !== undefined}`, `ending: ${ending.id === session.id}`, `logged out: ${h.modbox.loggedOut.length}`);
+      await client.listWorkspaces();
+    });
+    const failing = account.beforeServerSignOut(() => Promise.reject(new Error('hook failed')));
+    await h.clock.run(account.signOut());
+    assert.deepEqual(seen, ['signed in here: false', 'ending: true', 'logged out: 0']);
+    const list = h.modbox.requests.find((r) => r.call === 'GET /workspaces');
+    assert.equal(list?.token, session.accessToken, 'the hook did not call with the ending session');
+    assert.deepEqual(h.modbox.loggedOut, [session.refreshToken], 'a failing hook stopped the server sign-out');
+    assert.match(h.log.text, /A sign-out step failed: hook failed/);
+    failing.dispose();
+  });
+
   it('sign-out with the server unreachable still signs out here, and says why in the log', async () => {
     h = new Harness();
     const account = h.open();

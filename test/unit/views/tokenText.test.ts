@@ -17,6 +17,7 @@ describe('API token text', () => {
 
   it('says "never" for a token that was never used', () => {
     assert.equal(tokenText(token({ id: 't1' }), NOW, plainL10n).description, 'created 3 days ago · last used never');
+    assert.equal(tokenText(token({ id: 't1' }), NOW, plainL10n, true).description, 'terminal · created 3 days ago · last used never');
   });
 
   it('shows only a masked prefix, even when a server sends more of the token', () => {
