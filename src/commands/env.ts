@@ -22,6 +22,8 @@ export interface CommandEnv {
   /** Default for a new token's description: `vscode-<machineName>`. */
   machineName: string;
   dashboardUrl: () => string;
+  /** The terminal's dedicated token, when the terminal feature is there (it creates the token once). */
+  terminalToken?: () => Promise<{ id: string; token: string } | undefined>;
 }
 
 /**
