@@ -120,6 +120,10 @@ export async function writeEnvFile(env: CommandEnv): Promise<void> {
 
   const values: Array<[string, string]> = [];
   if (token !== undefined) {
+    if (!isWritableValue(token)) {
+      void env.ui.showErrorMessage(vscode.l10n.t('The token has characters a .env file cannot hold safely, so nothing was written.'), {});
+      return;
+    }
     values.push([TOKEN_KEY, token]);
   }
   if (workspaceId !== undefined) {

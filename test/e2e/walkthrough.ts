@@ -61,7 +61,8 @@ export function walkthrough(ctx: WalkthroughContext): { beforeSignIn: Step; sign
       async run() {
         await open();
         await signInStep.first().waitFor(visible);
-        assert.ok(!(await signInStep.first().getAttribute('class'))?.includes('complete'), 'the sign-in step is done before signing in');
+        // A done step's icon is a check mark with the class `complete`.
+        assert.strictEqual(await signInStep.first().locator('.codicon.complete').count(), 0, 'the sign-in step is done before signing in');
         await close();
       },
     },
@@ -71,7 +72,7 @@ export function walkthrough(ctx: WalkthroughContext): { beforeSignIn: Step; sign
         // A wider editor puts the steps and the snippet side by side, as on a desktop.
         await palette('View: Toggle Primary Side Bar Visibility');
         await open();
-        await container.locator('.getting-started-step.complete').filter({ hasText: 'Sign in to Modbox' }).waitFor(visible);
+        await signInStep.first().locator('.codicon.complete').waitFor(visible);
         await container.locator('.getting-started-step').filter({ hasText: 'Call Modbox from your code' }).locator('h3').click({ timeout: UI_TIMEOUT });
         const media = page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
         await media.getByText('new ModboxClient', { exact: false }).first().waitFor(visible);
@@ -80,8 +81,9 @@ export function walkthrough(ctx: WalkthroughContext): { beforeSignIn: Step; sign
         await page.screenshot({ path: file });
         ctx.log(`screenshot ${path.relative(process.cwd(), file)}`);
         await close();
+        // The side bar comes back with the Modbox view, as the journey left it.
         await palette('View: Toggle Primary Side Bar Visibility');
-        await wb.activityBarItem('Modbox').click({ timeout: UI_TIMEOUT });
+        await wb.pane('Workspaces').waitFor(visible);
       },
     },
   };
