@@ -52,7 +52,9 @@ describe('is .env ignored by git', () => {
     });
     after(() => rmSync(dir, { recursive: true, force: true }));
 
-    it('resolves exit codes and rejects when the program is missing or times out', async () => {
+    it('resolves exit codes and rejects when the program is missing or times out', async function () {
+      // Starts Node three times: slow on a busy machine.
+      this.timeout(20_000);
       assert.equal(await runProgram(process.execPath, ['-e', 'process.exit(0)'], { cwd: dir, timeoutMs: 10_000 }), 0);
       assert.equal(await runProgram(process.execPath, ['-e', 'process.exit(3)'], { cwd: dir, timeoutMs: 10_000 }), 3);
       await assert.rejects(runProgram(join(dir, 'no-such-program'), [], { cwd: dir, timeoutMs: 10_000 }));
