@@ -7,7 +7,7 @@ import { viewsClient } from '../views/viewsClient';
 import { ensureSignedIn, isAmbiguousFailure, listForPicker, rowArgument, runWrite, type CommandEnv } from './env';
 
 /** Why a description is refused, or undefined when it is fine (for the input box's live validation). */
-function validateDescription(value: string): string | undefined {
+export function validateDescription(value: string): string | undefined {
   const trimmed = value.trim();
   if (!trimmed) {
     return vscode.l10n.t('Enter a description, so you can tell this token from others later.');

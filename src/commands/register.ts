@@ -13,6 +13,7 @@ import { trackWorkspaceChosen } from '../workspace/workspaceChosenKey';
 import { createApiToken, revokeApiToken } from './apiTokens';
 import { openDashboard } from './dashboard';
 import { copySandboxLink, openDeepLink } from './deepLink';
+import { writeEnvFile } from './dotenv';
 import type { CommandEnv } from './env';
 import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, selectWorkspace } from './workspaces';
@@ -135,6 +136,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.filterSandboxes', guarded('Filter sandboxes', (arg) => filterSandboxes(env, arg))),
     vscode.commands.registerCommand('modbox.showAllSandboxes', guarded('Show all sandboxes', () => filterSandboxes(env, 'all'))),
     vscode.commands.registerCommand('modbox.showRunningSandboxes', guarded('Show running sandboxes', () => filterSandboxes(env, 'running'))),
+    vscode.commands.registerCommand('modbox.writeEnvFile', guarded('Write credentials to .env', () => writeEnvFile(env))),
   );
   checkBinding();
   if (terminal) {

@@ -10,6 +10,7 @@ import { startEmulator } from '../emulator/server';
 import type { Emulator } from '../emulator/server';
 import { hostileText } from '../e2e/hostileText';
 import { journey } from '../e2e/journey';
+import { walkthrough } from '../e2e/walkthrough';
 import { CODE_SERVER_DEBIAN_PACKAGES, codeServerAuth, ensureCodeServer, ensureDebianPackages, RELEASES, requestedVsCodeVersion } from './codeServer';
 import { repoRoot } from './paths';
 import { runRunner, type RunnerScope } from '../support/runnerLifecycle';
@@ -164,6 +165,10 @@ async function main(scope: RunnerScope): Promise<number> {
     // The hostile-text checks need a signed-in user: they run just before the journey signs out.
     const signOutAt = steps.findIndex((s) => /signing out/i.test(s.name));
     steps.splice(signOutAt < 0 ? steps.length : signOutAt, 0, ...hostileText({ session, emulator, log: (line) => say(`  ${line}`) }).steps);
+    // The walkthrough: opened once signed out, and again signed in (its sign-in step then done, the README's picture).
+    const tour = walkthrough({ session, shotsDir, log: (line) => say(`  ${line}`) });
+    steps.splice(steps.findIndex((s) => /signing out/i.test(s.name)), 0, tour.signedIn);
+    steps.splice(steps.findIndex((s) => /signing in/i.test(s.name)), 0, tour.beforeSignIn);
     let blocked: string | undefined;
     for (const [i, step] of steps.entries()) {
       if (blocked) {

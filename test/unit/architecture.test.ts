@@ -11,6 +11,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   util: 0,
   log: 1,
   api: 2,
+  dotenv: 2,
   ui: 2,
   config: 3,
   auth: 3,
