@@ -14,7 +14,18 @@ const COMMANDS = [
   'modbox.openDashboard',
   'modbox.showLog',
   'modbox.openApiTokensPage',
+  'modbox.createSandbox',
+  'modbox.openSandbox',
+  'modbox.copySandboxId',
+  'modbox.copySandboxUrl',
+  'modbox.showSandboxDetails',
+  'modbox.destroySandbox',
+  'modbox.filterSandboxes',
+  'modbox.showAllSandboxes',
+  'modbox.showRunningSandboxes',
   'modbox.copySandboxLink',
+  'modbox.openTerminal',
+  'modbox.writeEnvFile',
 ];
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {
@@ -46,12 +57,12 @@ describe('activation in a real VS Code', () => {
     assert.strictEqual(ext.packageJSON.publisher, 'modbox');
   });
 
-  it('registers all eleven contributed commands', async () => {
+  it('registers every contributed command', async () => {
     const contributed = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.commands as { command: string }[])
       .map((c) => c.command);
     // The list here is the public contract: a command added to or dropped from package.json must be a decision.
     assert.deepStrictEqual([...contributed].sort(), [...COMMANDS].sort());
-    assert.strictEqual(contributed.length, 11);
+    assert.strictEqual(contributed.length, COMMANDS.length);
     const registered = new Set(await vscode.commands.getCommands(true));
     const missing = contributed.filter((c) => !registered.has(c));
     assert.deepStrictEqual(missing, [], 'contributed but not registered');
