@@ -1,4 +1,5 @@
 import { isLoopbackHost } from '../api/proxy';
+import { withoutControlChars } from '../util/untrustedText';
 import type { L10n } from '../views/l10n';
 
 /** The API's limits (src/api/types has the same numbers once the sandbox calls land). */
@@ -17,9 +18,8 @@ export function validateTaskId(value: string, l10n: L10n): string | undefined {
   if (trimmed.length > TASK_ID_MAX) {
     return l10n.t('Use at most {0} characters (this is {1}).', TASK_ID_MAX, trimmed.length);
   }
-  // eslint-disable-next-line no-control-regex -- refusing control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
-    return l10n.t('A task id cannot contain control characters.');
+  if (withoutControlChars(trimmed) !== trimmed) {
+    return l10n.t('A task id cannot contain control, zero-width or bidi characters.');
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Timer } from '../util/clock';
 import { labelText } from '../util/untrustedText';
 import type { ActiveWorkspace } from '../workspace/activeWorkspace';
 import { PollScheduler } from './pollScheduler';
@@ -55,6 +56,8 @@ export class SandboxesTreeProvider extends SessionBoundTree<SandboxList, Sandbox
   private readonly ownSubscriptions: vscode.Disposable[] = [];
   private view: vscode.TreeView<SandboxesTreeNode> | undefined;
   private visible = false;
+  /** Re-renders (no request) once a minute while "time left" is on screen. */
+  private clockTimer: Timer | undefined;
   private listedWorkspace: string | undefined;
   /** One `now` per render, so rows agree with each other. */
   private renderNow = 0;
@@ -233,6 +236,7 @@ export class SandboxesTreeProvider extends SessionBoundTree<SandboxList, Sandbox
 
   override dispose(): void {
     this.poller.dispose();
+    this.clockTimer?.cancel();
     this.ownSubscriptions.forEach((s) => s.dispose());
     super.dispose();
   }
@@ -281,6 +285,21 @@ export class SandboxesTreeProvider extends SessionBoundTree<SandboxList, Sandbox
     const provisioning = value !== undefined && value.workspaceId === workspaceId
       && value.sandboxes.some((s) => statusClass(s.status) === 'provisioning');
     this.poller.setActive(this.visible && Boolean(session) && provisioning);
+    this.keepTimeLeftCurrent(Boolean(session && workspaceId));
+  }
+
+  private keepTimeLeftCurrent(listing: boolean): void {
+    const wanted = listing && this.visible && this.currentNodes().some((n) => this.sbDeps.ttls.get(n.sandbox.id) !== undefined);
+    if (!wanted) {
+      this.clockTimer?.cancel();
+      this.clockTimer = undefined;
+    } else if (!this.clockTimer) {
+      this.clockTimer = this.deps.clock.setTimeout(() => {
+        this.clockTimer = undefined;
+        this.changeEmitter.fire();
+        this.afterChange();
+      }, 60_000);
+    }
   }
 
   private setContextOnce(key: string, value: unknown): void {

@@ -286,6 +286,35 @@ describe('Modbox views: sandboxes', function () {
     });
   });
 
+  describe('hostile text', () => {
+    it('keeps a hostile task id plain text in notifications, progress, its hover and the destroy modal', async () => {
+      // Bidi and control characters cannot be typed into a task id (the input refuses them); links, icons and HTML can.
+      const hostile = '[Reload](command:modbox.signOut) $(alert) evil <b>x</b>';
+      answerCreate(ui, hostile, 'Workspace default', '2 min');
+      ui.answer('showInformationMessage', undefined);
+      await run('modbox.createSandbox');
+      const created = node(h, hostile);
+      ui.answer('showWarningMessage', 'Destroy');
+      await run('modbox.destroySandbox', created);
+
+      const texts = [
+        ...ui.calls.flatMap((c) => [c.message, String((c.options as { detail?: string } | undefined)?.detail ?? '')]),
+        ...ui.progress.flatMap((p) => [p.title, ...p.messages]),
+      ].filter((t) => t.includes('Reload'));
+      assert.ok(texts.length >= 3, texts.join('\n'));
+      for (const text of texts) {
+        assert.ok(!text.includes(']('), `a link could form: ${text}`);
+        assert.ok(!/(?<!\\)\$\(/.test(text), `an icon could render: ${text}`);
+      }
+      const item = h.views.sandboxes.getTreeItem(created);
+      const hover = h.views.sandboxes.resolveTreeItem(item, created).tooltip as vscode.MarkdownString;
+      assert.strictEqual(hover.isTrusted, false);
+      assert.strictEqual(hover.supportHtml, false);
+      assert.ok(hover.value.includes('\\[Reload\\]\\(command\\:modbox\\.signOut\\)'), hover.value);
+      assert.ok(!hover.value.includes('<b>'), hover.value);
+    });
+  });
+
   describe('open, copy, details', () => {
     it('opens a running row: http only to this machine, https anywhere, anything else refused', async () => {
       await loaded(h);

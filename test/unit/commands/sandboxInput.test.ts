@@ -13,6 +13,8 @@ describe('Create Sandbox input', () => {
     assert.match(validateTaskId('   ', plainL10n) ?? '', /Enter a task id/);
     assert.match(validateTaskId('x'.repeat(256), plainL10n) ?? '', /at most 255 characters \(this is 256\)/);
     assert.ok(validateTaskId('a\nb', plainL10n));
+    assert.ok(validateTaskId('a\u202eb', plainL10n), 'a bidi override accepted');
+    assert.ok(validateTaskId('a\u200bb', plainL10n), 'a zero-width space accepted');
   });
 
   it('defaults the task id to the folder name made id-like plus a suffix', () => {
