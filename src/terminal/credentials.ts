@@ -274,19 +274,6 @@ export class TerminalCredentials {
   }
 
   /**
-   * A token list fetched at `fetchedAt` (epoch ms) no longer holds the
-   * terminal token: it was revoked elsewhere. Lists older than the token say nothing.
-   */
-  async listed(ids: readonly string[], fetchedAt: number): Promise<GoneResult | undefined> {
-    const owner = this.deps.owner();
-    const token = owner && await this.store.read(owner);
-    if (!token || token.createdAt > fetchedAt || ids.includes(token.id)) {
-      return undefined;
-    }
-    return this.tokenGone(token.id);
-  }
-
-  /**
    * The server no longer accepts token `id`: replace it once; if the
    * replacement is refused too, stop and let the caller say why (`stoppedMessage`).
    */

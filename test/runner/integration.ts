@@ -94,7 +94,7 @@ function redactionHolds(session: VsCodeBrowserSession, emulator: Emulator): bool
   const dirs = [path.basename(root).startsWith('modbox-code-server-') ? root : session.codeServer.userDataDir, session.folder];
   const scan = scanForSecrets(dirs, { 'the run output': transcript.join('\n') }, secrets);
   console.log(
-    `integration: redaction check: ${secrets.length} issued secrets (${secrets.filter((x) => x.startsWith('mbx_')).length} API tokens, terminal tokens among them) looked for in ${scan.files} files ` +
+    `integration: redaction check: ${secrets.length} issued secrets (${secrets.filter((x) => x.startsWith('mbx_')).length} mbx_ API tokens, every terminal token included) looked for in ${scan.files} files ` +
       `(${(scan.bytes / 1024).toFixed(0)} KiB, ${scan.modboxLogs.length} Modbox log file(s)) and the run output: ${scan.leaks.length} found`,
   );
   for (const leak of scan.leaks) {

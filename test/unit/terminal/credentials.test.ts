@@ -8,7 +8,7 @@ import { ModboxClient } from '../../../src/api/client';
 import { isModboxError } from '../../../src/api/errors';
 import { silentLogger } from '../../../src/log/logger';
 import { stoppedMessage, TerminalCredentials, terminalTokenApi, type SignedInOwner, type TerminalTokenApi } from '../../../src/terminal/credentials';
-import { pendingKey, recordKey } from '../../../src/terminal/tokenStore';
+import { leaseKey, pendingKey, recordKey } from '../../../src/terminal/tokenStore';
 import { FakeClock } from '../../support/fakeClock';
 import { FakeTransport, json } from '../../support/fakeTransport';
 import { MemorySecretStorage } from '../../support/memorySecretStorage';
@@ -113,6 +113,30 @@ describe('TerminalCredentials', () => {
     const restarted = w.window();
     assert.deepEqual(await w.run(restarted.ensureToken()), a);
     assert.equal(w.server.descriptions.length, 1);
+  });
+
+  it('a window that crashed holding the lease delays creation until the lease lapses, not forever', async () => {
+    const until = w.clock.now() + 30_000;
+    w.secrets.values.set(leaseKey(ADA), JSON.stringify({ owner: 'crashed-window', until }));
+    const creds = w.window();
+    const token = await w.run(creds.ensureToken());
+    assert.ok(token);
+    assert.ok(w.clock.now() >= until, 'created while another window held the lease');
+    assert.equal(w.server.descriptions.length, 1);
+  });
+
+  it('a token made for an account that signed out meanwhile is revoked, not kept', async () => {
+    let owner: SignedInOwner | undefined = ADA;
+    const creds = w.window(() => owner);
+    const create = w.server.createApiToken.bind(w.server);
+    w.server.createApiToken = async (d: string) => {
+      const made = await create(d);
+      owner = GRACE;
+      return made;
+    };
+    assert.equal(await w.run(creds.ensureToken()), undefined);
+    assert.deepEqual(w.server.revoked, ['tok-1']);
+    assert.equal(w.secrets.values.get(recordKey(ADA)), undefined);
   });
 
   it('is undefined when signed out, and refuses (with why) for a session made from an API token', async () => {
@@ -259,17 +283,6 @@ describe('TerminalCredentials', () => {
       w.server.checkFails = new Error('offline');
       assert.deepEqual(await w.run(creds.validate()), { kind: 'valid' });
       assert.equal(creds.tokenId(), token?.id);
-    });
-
-    it('a token list without it counts as revoked, but only a list fetched after the token was made', async () => {
-      const creds = w.window();
-      const before = w.clock.now() - 1;
-      const token = await w.run(creds.ensureToken());
-      assert.equal(await w.run(creds.listed(['x'], before)), undefined, 'a stale list replaced the token');
-      assert.equal(await w.run(creds.listed([token!.id, 'x'], w.clock.now())), undefined);
-      w.server.revokeElsewhere(token!.id);
-      const result = await w.run(creds.listed(['x'], w.clock.now()));
-      assert.equal(result?.kind, 'recreated');
     });
 
     it('when another window already replaced it, its replacement is used', async () => {
