@@ -5,8 +5,15 @@
 import { API_TOKEN_PREFIX, isApiToken } from '../util/secretShapes';
 import { API_TOKEN_CANNOT_MANAGE_TOKENS, isModboxError, ModboxError } from './errors';
 import type { HttpClient, JsonResponse, RequestOptions } from './http';
-import { parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces } from './parse';
-import { MAX_TOKEN_DESCRIPTION_LENGTH, type ApiToken, type CreatedApiToken, type TokenSet, type Workspace, type WorkspaceDetail } from './types';
+import {
+  parseApiTokens, parseCreatedApiToken, parseProvisionedSandbox, parseSandbox, parseSandboxes, parseSandboxImages, parseSandboxWait,
+  parseTokenResponse, parseWorkspaceDetail, parseWorkspaces,
+} from './parse';
+import {
+  MAX_TOKEN_DESCRIPTION_LENGTH, type ApiToken, type CreatedApiToken, type ProvisionedSandbox, type ProvisionSandboxRequest, type Sandbox,
+  type SandboxImage, type SandboxWait, type TokenSet, type Workspace, type WorkspaceDetail,
+} from './types';
+import { checkProvision, checkTaskId, checkWait, DEFAULT_WAIT_TIMEOUT_SECONDS, provisionBody } from './sandboxRequests';
 
 export interface CredentialSource {
   /** The token to send now (refreshing first if it is about to expire). */
@@ -21,8 +28,10 @@ export interface ModboxClientOptions {
 }
 
 interface CallOptions {
-  /** Sends the selected workspace as X-Workspace-Id (the sandbox calls of issue 11). */
+  /** Sends the selected workspace as X-Workspace-Id. */
   workspaceScoped?: boolean;
+  /** Sends this workspace as X-Workspace-Id (the sandbox calls, which always name theirs). */
+  workspaceId?: string;
   /** The API token endpoints, which refuse API tokens (JWT only). */
   tokenEndpoint?: boolean;
 }
@@ -122,9 +131,96 @@ export class ModboxClient {
     }
   }
 
+  // --- sandboxes: the workspace is always named by the caller (undefined: no X-Workspace-Id, the server's default) ---
+
+  async listSandboxes(workspaceId: string | undefined, opts: { status?: string; signal?: AbortSignal } = {}): Promise<Sandbox[]> {
+    const status = opts.status?.trim();
+    const query = status ? `?status=${encodeURIComponent(status)}` : '';
+    const res = await this.call({ method: 'GET', path: `/sandboxes${query}`, signal: opts.signal }, { workspaceId });
+    return parseSandboxes(res.json);
+  }
+
+  async getSandbox(workspaceId: string | undefined, sandboxId: string, signal?: AbortSignal): Promise<Sandbox> {
+    return (await this.getSandboxDetailJson(workspaceId, sandboxId, signal)).sandbox;
+  }
+
+  /** The sandbox and the server's JSON as sent (for a read-only details view). */
+  async getSandboxDetailJson(workspaceId: string | undefined, sandboxId: string, signal?: AbortSignal): Promise<{ sandbox: Sandbox; json: unknown }> {
+    const res = await this.call({ method: 'GET', path: `/sandboxes/detail/${segment(sandboxId)}`, signal }, { workspaceId });
+    return { sandbox: parseSandbox(res.json), json: res.json };
+  }
+
+  async listSandboxImages(workspaceId: string | undefined, signal?: AbortSignal): Promise<SandboxImage[]> {
+    // Disabled images are listed too, so a picker can say why one is missing rather than hide it.
+    const res = await this.call({ method: 'GET', path: '/sandbox-images?enabled_only=false', signal }, { workspaceId });
+    return parseSandboxImages(res.json);
+  }
+
+  /**
+   * Never retried: a retry could start a second sandbox. `{success: false,
+   * error}` becomes a 'rejected' error carrying the server's words.
+   */
+  async provisionSandbox(workspaceId: string | undefined, req: ProvisionSandboxRequest, signal?: AbortSignal): Promise<ProvisionedSandbox> {
+    const clean = checkProvision(req);
+    try {
+      const res = await this.call({ method: 'POST', path: '/sandboxes/provision', body: provisionBody(clean), signal }, { workspaceId });
+      return parseProvisionedSandbox(res.json);
+    } catch (err) {
+      if (isModboxError(err) && err.kind === 'rejected') {
+        throw new ModboxError('rejected', err.detail
+          ? `Modbox couldn't create the sandbox: ${err.detail}`
+          : "Modbox couldn't create the sandbox.", { status: err.status, detail: err.detail });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * Asks the server to hold the request until the sandbox runs or `timeoutSeconds`
+   * pass (default 120). The request's own deadline is stretched to match.
+   */
+  async waitForSandbox(
+    workspaceId: string | undefined, taskId: string,
+    opts: { timeoutSeconds?: number; pollIntervalSeconds?: number; signal?: AbortSignal } = {},
+  ): Promise<SandboxWait> {
+    const { taskId: task, timeoutSeconds, pollIntervalSeconds } = checkWait(taskId, opts.timeoutSeconds, opts.pollIntervalSeconds);
+    const body: Record<string, unknown> = { task_id: task };
+    if (timeoutSeconds !== undefined) {
+      body.timeout = timeoutSeconds;
+    }
+    if (pollIntervalSeconds !== undefined) {
+      body.poll_interval = pollIntervalSeconds;
+    }
+    const holdMs = (timeoutSeconds ?? DEFAULT_WAIT_TIMEOUT_SECONDS) * 1000;
+    const res = await this.call({ method: 'POST', path: '/sandboxes/wait', body, signal: opts.signal, timeoutMs: holdMs + WAIT_MARGIN_MS }, { workspaceId });
+    return parseSandboxWait(res.json);
+  }
+
+  /**
+   * Never retried. A sandbox that is already gone (404, or `{success: false}`
+   * saying it was not found) is not an error.
+   */
+  async destroySandbox(workspaceId: string | undefined, taskId: string, signal?: AbortSignal): Promise<{ alreadyGone: boolean }> {
+    const task = checkTaskId(taskId);
+    try {
+      await this.call({ method: 'POST', path: '/sandboxes/destroy', body: { task_id: task }, signal }, { workspaceId });
+      return { alreadyGone: false };
+    } catch (err) {
+      if (isModboxError(err) && (err.kind === 'notFound' || (err.kind === 'rejected' && NOT_FOUND_TEXT.test(err.detail ?? '')))) {
+        return { alreadyGone: true };
+      }
+      if (isModboxError(err) && err.kind === 'rejected') {
+        throw new ModboxError('rejected', err.detail
+          ? `Modbox couldn't destroy the sandbox: ${err.detail}`
+          : "Modbox couldn't destroy the sandbox.", { status: err.status, detail: err.detail });
+      }
+      throw err;
+    }
+  }
+
   /** An authenticated call; on 401, asks the credential source once for a new token and retries. */
   private async call(req: Omit<RequestOptions, 'token' | 'workspaceId'>, opts: CallOptions = {}): Promise<JsonResponse> {
-    const workspaceId = opts.workspaceScoped ? this.options.workspaceId?.() : undefined;
+    const workspaceId = opts.workspaceId ?? (opts.workspaceScoped ? this.options.workspaceId?.() : undefined);
     const send = (token: string) => this.http.request({ ...req, token, ...(workspaceId ? { workspaceId } : {}) });
     const token = await this.credentials.accessToken();
     try {
@@ -145,6 +241,11 @@ export class ModboxClient {
     }
   }
 }
+
+/** Extra time a held wait request gets beyond the wait itself (network, queueing). */
+const WAIT_MARGIN_MS = 15_000;
+/** How a `{success: false}` destroy says the sandbox no longer exists. */
+const NOT_FOUND_TEXT = /not found|no such|does not exist|doesn't exist|already destroyed/i;
 
 function explain(err: unknown, token: string, opts: CallOptions): unknown {
   if (isModboxError(err) && err.kind === 'forbidden' && opts.tokenEndpoint && token.startsWith(API_TOKEN_PREFIX)) {

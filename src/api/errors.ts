@@ -5,7 +5,9 @@ import type { UnusableProxy } from './proxy';
 export type ModboxErrorKind =
   | 'offline' | 'dns' | 'timeout' | 'tls' | 'proxy'
   | 'unauthorized' | 'forbidden' | 'notFound' | 'validation' | 'rateLimited'
-  | 'server' | 'badResponse' | 'cancelled' | 'insecureUrl';
+  | 'server' | 'badResponse' | 'cancelled' | 'insecureUrl'
+  /** The server answered 2xx but refused the operation (`{success: false, error}`). */
+  | 'rejected';
 
 export interface ModboxErrorInit {
   status?: number;
@@ -292,5 +294,5 @@ export function httpError(status: number, body: string, ctx: HttpErrorContext): 
 
 /** A 2xx body of the form {success: false, error}: the server refused the operation. */
 export function operationFailedError(detail: string | undefined, status: number): ModboxError {
-  return new ModboxError('validation', detail ? `Modbox couldn't do that: ${detail}` : "Modbox couldn't do that.", { status, detail });
+  return new ModboxError('rejected', detail ? `Modbox couldn't do that: ${detail}` : "Modbox couldn't do that.", { status, detail });
 }

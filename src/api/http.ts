@@ -52,6 +52,8 @@ export interface RequestOptions {
   /** Encoded as JSON. */
   body?: unknown;
   signal?: AbortSignal;
+  /** This request's own per-attempt deadline, for calls the server holds open on purpose (sandbox wait). */
+  timeoutMs?: number;
 }
 
 export interface JsonResponse {
@@ -110,7 +112,7 @@ export class HttpClient {
       let outcome: JsonResponse | ModboxError;
       let responded = false;
       try {
-        const res = await this.exchange(opts.method, url, headers, body, opts.signal);
+        const res = await this.exchange(opts.method, url, headers, body, opts.signal, opts.timeoutMs ?? this.timeoutMs);
         responded = true;
         outcome = this.interpret(res, requestSecrets(opts));
       } catch (err) {
@@ -164,14 +166,16 @@ export class HttpClient {
   }
 
   /** One attempt, following same-origin redirects. */
-  private async exchange(method: HttpMethod, url: URL, headers: Record<string, string>, body: string | undefined, signal?: AbortSignal): Promise<HttpResponse & { url: URL }> {
+  private async exchange(
+    method: HttpMethod, url: URL, headers: Record<string, string>, body: string | undefined, signal: AbortSignal | undefined, timeoutMs: number,
+  ): Promise<HttpResponse & { url: URL }> {
     let current = url;
     let currentMethod = method;
     let currentBody = body;
     for (let hop = 0; ; hop++) {
       const began = this.clock.now();
       const res = await this.transport.request({
-        method: currentMethod, url: current.href, headers, body: currentBody, timeoutMs: this.timeoutMs, signal,
+        method: currentMethod, url: current.href, headers, body: currentBody, timeoutMs, signal,
       });
       this.log.debug(`${currentMethod} ${current.pathname} -> ${res.status} (${this.clock.now() - began} ms)`);
       if (!REDIRECT_STATUSES.has(res.status)) {

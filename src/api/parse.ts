@@ -7,7 +7,10 @@
 import { isApiToken, isCredential } from '../util/secretShapes';
 import { truncate, withoutControlChars } from '../util/untrustedText';
 import { ModboxError } from './errors';
-import { MAX_TOKEN_DESCRIPTION_LENGTH, type ApiToken, type CreatedApiToken, type Member, type TokenSet, type Workspace, type WorkspaceDetail } from './types';
+import {
+  MAX_TOKEN_DESCRIPTION_LENGTH, SANDBOX_TASK_ID_MAX, type ApiToken, type CreatedApiToken, type Member, type ProvisionedSandbox,
+  type Sandbox, type SandboxImage, type SandboxWait, type TokenSet, type Workspace, type WorkspaceDetail,
+} from './types';
 
 type Json = Record<string, unknown>;
 
@@ -206,4 +209,120 @@ export function parseCreatedApiToken(json: unknown): CreatedApiToken {
     token,
     createdAt: timestamp(field(inner, 'created_at', 'createdAt')),
   });
+}
+
+function flag(value: unknown): boolean | undefined {
+  if (typeof value === 'boolean') {
+    return value;
+  }
+  return value === 'true' ? true : value === 'false' ? false : undefined;
+}
+
+/** Only http(s) URLs survive: a server must not hand the editor a `command:` or `javascript:` link to open. */
+function webUrl(value: unknown): string | undefined {
+  const raw = typeof value === 'string' ? value.trim() : undefined;
+  if (!raw || raw.length > 2048 || withoutControlChars(raw) !== raw || /\s/.test(raw)) {
+    return undefined;
+  }
+  try {
+    const url = new URL(raw);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password ? raw : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function sandboxStatus(value: unknown): string | undefined {
+  return text(value, 40)?.toLowerCase();
+}
+
+function sandbox(value: unknown): Sandbox | undefined {
+  const obj = asObject(value);
+  const id = obj && identifier(field(obj, 'id', 'sandbox_id', 'sandboxId'));
+  if (!obj || !id) {
+    return undefined;
+  }
+  const destroyed = field(obj, 'destroyed_at', 'destroyedAt');
+  const destroyedAt = timestamp(destroyed) ?? (destroyed === null ? null : undefined);
+  return optional({
+    id,
+    // The task id is what provision, wait and destroy take; `name` is the documented field that holds it.
+    name: text(field(obj, 'task_id', 'taskId'), SANDBOX_TASK_ID_MAX) ?? text(field(obj, 'name'), SANDBOX_TASK_ID_MAX) ?? id,
+    status: sandboxStatus(field(obj, 'status')) ?? (destroyedAt ? 'destroyed' : 'unknown'),
+    sandboxUrl: webUrl(field(obj, 'sandbox_url', 'sandboxUrl', 'url')),
+    image: text(field(obj, 'image', 'image_name'), 512),
+    createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
+    createdBy: text(field(obj, 'created_by', 'createdBy'), 255),
+    updatedAt: timestamp(field(obj, 'updated_at', 'updatedAt')),
+    destroyedAt,
+  });
+}
+
+export function parseSandboxes(json: unknown): Sandbox[] {
+  return readable(list(json, ['sandboxes', 'items', 'data'], 'sandboxes'), sandbox, 'sandboxes');
+}
+
+export function parseSandbox(json: unknown): Sandbox {
+  const outer = asObject(json);
+  const out = sandbox(outer && (asObject(field(outer, 'sandbox', 'data')) ?? outer));
+  if (!out) {
+    throw unusable('no sandbox');
+  }
+  return out;
+}
+
+function sandboxImage(value: unknown): SandboxImage | undefined {
+  const obj = asObject(value);
+  const id = obj && identifier(field(obj, 'id', 'image_id', 'imageId'));
+  if (!obj || !id) {
+    return undefined;
+  }
+  const ref = text(field(obj, 'image'), 512);
+  const explicitGlobal = flag(field(obj, 'is_global', 'global', 'isGlobal'));
+  const workspaceId = field(obj, 'workspace_id', 'workspaceId');
+  return optional({
+    id,
+    name: text(field(obj, 'name'), 255) ?? ref ?? id,
+    image: ref,
+    tag: text(field(obj, 'tag'), 128),
+    description: text(field(obj, 'description'), 1000),
+    // Missing flags read as the common case: an image listed is usable, and not the default.
+    enabled: flag(field(obj, 'enabled')) ?? true,
+    isDefault: flag(field(obj, 'is_default', 'isDefault')) ?? false,
+    global: explicitGlobal ?? (workspaceId === null ? true : undefined),
+    ttlSeconds: count(field(obj, 'ttl_seconds', 'ttlSeconds')),
+    memoryMb: count(field(obj, 'memory_mb', 'memoryMb')),
+    createdAt: timestamp(field(obj, 'created_at', 'createdAt')),
+  });
+}
+
+export function parseSandboxImages(json: unknown): SandboxImage[] {
+  return readable(list(json, ['images', 'sandbox_images', 'sandboxImages', 'items', 'data'], 'sandbox images'), sandboxImage, 'sandbox images');
+}
+
+/** The documented `{success, sandbox_id, sandbox_url, status}`, or the sandbox detail itself. */
+export function parseProvisionedSandbox(json: unknown): ProvisionedSandbox {
+  const outer = asObject(json);
+  const inner = outer && (asObject(field(outer, 'sandbox', 'data')) ?? outer);
+  const sandboxId = inner && identifier(field(inner, 'sandbox_id', 'sandboxId', 'id'));
+  if (!inner || !sandboxId) {
+    throw unusable('the new sandbox has no id');
+  }
+  return optional({
+    sandboxId,
+    sandboxUrl: webUrl(field(inner, 'sandbox_url', 'sandboxUrl', 'url')),
+    // Provisioning is always asynchronous: without a status, that is where it stands.
+    status: sandboxStatus(field(inner, 'status')) ?? 'provisioning',
+  });
+}
+
+export function parseSandboxWait(json: unknown): SandboxWait {
+  const obj = asObject(json);
+  const ready = obj && flag(field(obj, 'ready'));
+  if (!obj || ready === undefined) {
+    throw unusable('no ready flag in the wait answer');
+  }
+  const elapsed = field(obj, 'elapsed_seconds', 'elapsedSeconds');
+  const elapsedSeconds = typeof elapsed === 'number' && Number.isFinite(elapsed) && elapsed >= 0 ? elapsed : count(elapsed);
+  return optional({ ready, elapsedSeconds });
 }

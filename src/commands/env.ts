@@ -5,10 +5,12 @@ import type { Logger } from '../log/logger';
 import type { Clock } from '../util/clock';
 import type { ApiTokensTreeProvider } from '../views/apiTokensTree';
 import { busyText, errorReason, loadFailedText } from '../views/errorText';
+import type { SandboxesTreeProvider } from '../views/sandboxesTree';
 import type { SessionBoundTree } from '../views/sessionTree';
 import type { WorkspacesTreeProvider } from '../views/workspacesTree';
 import type { ActiveWorkspace } from '../workspace/activeWorkspace';
 import type { Ui } from '../ui/ui';
+import type { SandboxDetailsDocuments } from './sandboxDetails';
 
 /** What the view commands run against; tests build one with a scripted `ui`. */
 export interface CommandEnv {
@@ -22,6 +24,9 @@ export interface CommandEnv {
   /** Default for a new token's description: `vscode-<machineName>`. */
   machineName: string;
   dashboardUrl: () => string;
+  sandboxes: Pick<SandboxesTreeProvider,
+    'refresh' | 'ensureLoaded' | 'state' | 'value' | 'rows' | 'removeLocally' | 'setFilter' | 'filter' | 'ttls' | 'workspaceName'>;
+  sandboxDetails: Pick<SandboxDetailsDocuments, 'show'>;
 }
 
 /**

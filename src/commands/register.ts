@@ -16,6 +16,10 @@ import { copySandboxLink, openDeepLink, type SandboxRevealer } from './deepLink'
 import type { CommandEnv } from './env';
 import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, selectWorkspace } from './workspaces';
+import { SANDBOX_DETAILS_SCHEME, SandboxDetailsDocuments } from './sandboxDetails';
+import {
+  copySandboxId, copySandboxUrl, createSandbox, destroySandbox, filterSandboxes, openSandbox, showSandboxDetails,
+} from './sandboxes';
 
 export interface ViewCommandDeps {
   account: Account;
@@ -55,7 +59,8 @@ export interface ModboxViews extends ModboxTrees {
 export function registerViewCommands(context: vscode.ExtensionContext, deps: ViewCommandDeps): ModboxViews {
   const clock = deps.clock ?? systemClock;
   const activeWorkspace = deps.activeWorkspace ?? createActiveWorkspace(deps.globalState, () => deps.account);
-  const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace });
+  const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace, globalState: deps.globalState });
+  const sandboxDetails = new SandboxDetailsDocuments();
   const statusBar = new ActiveWorkspaceStatusBar(deps.account, activeWorkspace);
   // A folder binding is used only once the workspace list shows the account can see it: load the list when one waits.
   const checkBinding = (): void => {
@@ -77,6 +82,8 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
       return deps.machineName ?? hostname();
     },
     dashboardUrl: deps.dashboardUrl,
+    sandboxes: trees.sandboxes,
+    sandboxDetails,
   };
   // Commands report their own failures; this only keeps a bug from becoming an unhandled rejection.
   const guarded = (name: string, run: (...args: unknown[]) => Promise<void>) => async (...args: unknown[]) => {
@@ -108,10 +115,21 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.selectWorkspace', guarded('Select workspace', (arg) => selectWorkspace(env, arg))),
     vscode.commands.registerCommand('modbox.openDashboard', guarded('Open dashboard', () => openDashboard(env, 'home'))),
     vscode.commands.registerCommand('modbox.openApiTokensPage', guarded('Open API tokens page', () => openDashboard(env, 'apiTokens'))),
+    sandboxDetails,
+    vscode.workspace.registerTextDocumentContentProvider(SANDBOX_DETAILS_SCHEME, sandboxDetails),
+    vscode.commands.registerCommand('modbox.createSandbox', guarded('Create sandbox', () => createSandbox(env))),
+    vscode.commands.registerCommand('modbox.openSandbox', guarded('Open sandbox', (arg) => openSandbox(env, arg))),
+    vscode.commands.registerCommand('modbox.copySandboxId', guarded('Copy sandbox ID', (arg) => copySandboxId(env, arg))),
+    vscode.commands.registerCommand('modbox.copySandboxUrl', guarded('Copy sandbox URL', (arg) => copySandboxUrl(env, arg))),
+    vscode.commands.registerCommand('modbox.showSandboxDetails', guarded('Show sandbox details', (arg) => showSandboxDetails(env, arg))),
+    vscode.commands.registerCommand('modbox.destroySandbox', guarded('Destroy sandbox', (arg, selection) => destroySandbox(env, arg, selection))),
+    vscode.commands.registerCommand('modbox.filterSandboxes', guarded('Filter sandboxes', (arg) => filterSandboxes(env, arg))),
+    vscode.commands.registerCommand('modbox.showAllSandboxes', guarded('Show all sandboxes', () => filterSandboxes(env, 'all'))),
+    vscode.commands.registerCommand('modbox.showRunningSandboxes', guarded('Show running sandboxes', () => filterSandboxes(env, 'running'))),
   );
   checkBinding();
   return {
-    workspaces: trees.workspaces, apiTokens: trees.apiTokens, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace,
-    statusBar, openLink: (query) => openLink(query),
+    workspaces: trees.workspaces, apiTokens: trees.apiTokens, sandboxes: trees.sandboxes, refresh: () => trees.refresh(), dispose: () => trees.dispose(),
+    activeWorkspace, statusBar, openLink: (query) => openLink(query),
   };
 }

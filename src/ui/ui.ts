@@ -15,7 +15,12 @@ export interface Ui {
   showErrorMessage(message: string, options: vscode.MessageOptions, ...items: string[]): Thenable<string | undefined>;
   writeClipboard(text: string): Thenable<void>;
   openExternal(uri: vscode.Uri): Thenable<boolean>;
+  /** A progress notification; optional, so a test's Ui can press Cancel (vscode.window.withProgress otherwise). */
+  withProgress?<R>(options: vscode.ProgressOptions, task: ProgressTask<R>): Thenable<R>;
 }
+
+export type ProgressTask<R> = (
+  progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken) => Thenable<R>;
 
 export const vscodeUi: Ui = {
   showInputBox: (options) => vscode.window.showInputBox(options),
@@ -25,6 +30,7 @@ export const vscodeUi: Ui = {
   showErrorMessage: (message, options, ...items) => vscode.window.showErrorMessage(message, options, ...items),
   writeClipboard: (text) => vscode.env.clipboard.writeText(text),
   openExternal: (uri) => vscode.env.openExternal(uri),
+  withProgress: (options, task) => vscode.window.withProgress(options, task),
 };
 
 /** A Ui that forwards every call to whichever Ui is current. */
@@ -45,5 +51,6 @@ export function swappableUi(): SwappableUi {
     showErrorMessage: (message, options, ...items) => current.showErrorMessage(message, options, ...items),
     writeClipboard: (text) => current.writeClipboard(text),
     openExternal: (uri) => current.openExternal(uri),
+    withProgress: (options, task) => (current.withProgress ? current.withProgress(options, task) : vscode.window.withProgress(options, task)),
   };
 }

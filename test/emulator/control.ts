@@ -1,5 +1,5 @@
 /** /__emulator/: the in-process control surface, over HTTP, for tests running in another process. */
-import type { SeedOption } from './data';
+import type { SandboxState, SeedOption } from './data';
 import { ReplyError, detail } from './http';
 import type { Reply, Req, Route } from './http';
 import type { Emulator } from './server';
@@ -68,6 +68,21 @@ export function createControlRoutes(em: Emulator): Route[] {
       if (email !== undefined && (typeof email !== 'string' || !email.includes('@'))) throw new Error('email must be an email address');
       return { status: 200, json: em.mintSession(email) };
     }) },
+    { method: 'POST', pattern: `${P}/seed-sandboxes`, handler: (req) => attempt(() => {
+      const b = body(req);
+      const workspaceId = b.workspace_id ?? b.workspaceId;
+      if (typeof workspaceId !== 'string') throw new Error('workspace_id must be a workspace id');
+      if (typeof b.count !== 'number') throw new Error('count must be a number');
+      const status = b.status === undefined ? 'running' : b.status;
+      return { status: 200, json: { created: em.seedSandboxes(workspaceId, b.count, status as SandboxState) } };
+    }) },
+    { method: 'POST', pattern: `${P}/sandbox-status`, handler: (req) => attempt(() => {
+      const b = body(req);
+      if (typeof b.sandbox_id !== 'string') throw new Error('sandbox_id must be a sandbox id');
+      em.setSandboxStatus(b.sandbox_id, b.status as SandboxState);
+      return { status: 200, json: { ok: true } };
+    }) },
+    { method: 'POST', pattern: `${P}/reap`, handler: () => ({ status: 200, json: { reaped: em.reapSandboxes() } }) },
     { method: 'POST', pattern: `${P}/clock`, handler: (req) => attempt(() => {
       const s = body(req).advanceSeconds;
       if (typeof s !== 'number') throw new Error('advanceSeconds must be a number');

@@ -43,6 +43,9 @@ export interface ApiToken {
   lastUsedAt: string | null;
 }
 
+export type SandboxState = 'provisioning' | 'running' | 'failed' | 'destroyed';
+export const SANDBOX_STATES: readonly SandboxState[] = ['provisioning', 'running', 'failed', 'destroyed'];
+
 export interface Sandbox {
   id: string;
   taskId: string;
@@ -53,10 +56,39 @@ export interface Sandbox {
   createdBy: string;
   updatedAt: string;
   destroyedAt: string | null;
-  /** Epoch ms at which a provisioning sandbox reads as running. */
+  /** Epoch ms (emulator clock) at which provisioning ends. */
   readyAt: number;
+  /** What provisioning ends as. */
+  outcome: 'running' | 'failed';
+  /** Set by the control API: overrides the lifecycle (until destroyed). */
+  forcedStatus?: 'provisioning' | 'running' | 'failed';
   envVars: Record<string, string>;
   ttlSeconds: number | null;
+}
+
+export interface SandboxImage {
+  id: string;
+  /** null: a global default present in every workspace. */
+  workspaceId: string | null;
+  name: string;
+  image: string;
+  tag: string;
+  description: string | null;
+  enabled: boolean;
+  /** The workspace's own default (globals: modbox/code-exec, unless the workspace has one). */
+  isDefault: boolean;
+  memoryMb: number;
+  readinessPort: number | null;
+  registryId: string | null;
+  ttlSeconds: number | null;
+  createdAt: string;
+}
+
+/** The lifecycle as of `now` (emulator clock). */
+export function sandboxState(s: Sandbox, now: number): SandboxState {
+  if (s.destroyedAt) return 'destroyed';
+  if (s.forcedStatus) return s.forcedStatus;
+  return now < s.readyAt ? 'provisioning' : s.outcome;
 }
 
 export type SeedOption = 'default' | 'hostile' | { workspaces: number; tokens: number };
@@ -64,7 +96,7 @@ export type SeedOption = 'default' | 'hostile' | { workspaces: number; tokens: n
 export const SEED_PASSWORD = 'modbox-dev';
 export const REALM = 'modbox';
 
-const PREFIX = { user: '0a000000', workspace: '0b000000', member: '0c000000', token: '0d000000', sandbox: '0e000000' };
+const PREFIX = { user: '0a000000', workspace: '0b000000', member: '0c000000', token: '0d000000', sandbox: '0e000000', image: '0f000000' };
 
 /** Deterministic, valid-looking v4 UUIDs whose first group names the kind of object. */
 export function seededId(kind: keyof typeof PREFIX, n: number): string {
@@ -101,6 +133,7 @@ export class Store {
   readonly tokens = new Map<string, ApiToken>();
   readonly tokensByValue = new Map<string, ApiToken>();
   readonly sandboxes = new Map<string, Sandbox>();
+  readonly images = new Map<string, SandboxImage>();
 
   userByEmail(email: string): User | undefined {
     const wanted = email.trim().toLowerCase();
@@ -240,15 +273,30 @@ export function buildStore(seed: SeedOption = 'default'): Store {
   token(4, grace, 'grace-notebook', 400, null);
 
   s.sandboxes.set(seededId('sandbox', 1), {
-    id: seededId('sandbox', 1), taskId: 'task-notebook-runner', workspaceId: personal, name: 'notebook-runner',
+    id: seededId('sandbox', 1), taskId: 'notebook-runner', workspaceId: personal, name: 'notebook-runner',
     image: 'python:3.12', createdAt: seededDate(500), createdBy: ada.id, updatedAt: seededDate(501), destroyedAt: null,
-    readyAt: 0, envVars: {}, ttlSeconds: 3600,
+    readyAt: 0, outcome: 'running', envVars: {}, ttlSeconds: null,
   });
   s.sandboxes.set(seededId('sandbox', 2), {
-    id: seededId('sandbox', 2), taskId: 'task-nightly-build', workspaceId: personal, name: 'nightly-build',
+    id: seededId('sandbox', 2), taskId: 'nightly-build', workspaceId: personal, name: 'nightly-build',
     image: 'node:20', createdAt: seededDate(600), createdBy: ada.id, updatedAt: seededDate(700), destroyedAt: seededDate(700),
-    readyAt: 0, envVars: {}, ttlSeconds: null,
+    readyAt: 0, outcome: 'running', envVars: {}, ttlSeconds: null,
   });
+
+  // The documented global defaults, then the images of one workspace (one enabled and its default, one disabled).
+  const image = (n: number, workspaceId: string | null, name: string, ref: string, tag: string, description: string | null,
+    extra: Partial<SandboxImage> = {}): void => {
+    s.images.set(seededId('image', n), {
+      id: seededId('image', n), workspaceId, name, image: ref, tag, description, enabled: true, isDefault: false, memoryMb: 1024,
+      readinessPort: null, registryId: null, ttlSeconds: null, createdAt: seededDate(n), ...extra,
+    });
+  };
+  image(1, null, 'modbox/code-exec', 'modbox/code-exec', 'latest', 'Python, Node.js, Go, Bash', { isDefault: true });
+  image(2, null, 'modbox/chromium', 'modbox/chromium', 'latest', 'Headless Chromium, CDP + VNC', { memoryMb: 2048, readinessPort: 9222 });
+  image(3, null, 'modbox/ubuntu', 'modbox/ubuntu', '24.04', 'Ubuntu 24.04', { memoryMb: 512 });
+  image(11, engines, 'engines/notebook', 'ghcr.io/analytical-engines/notebook', '3.12', 'Jupyter with the engine simulators',
+    { isDefault: true, memoryMb: 4096, readinessPort: 8888, ttlSeconds: 1800 });
+  image(12, engines, 'engines/legacy', 'ghcr.io/analytical-engines/legacy', '1.0', 'Retired build image', { enabled: false, memoryMb: 256 });
 
   if (seed === 'hostile') {
     HOSTILE_NAMES.forEach((name, i) => {

@@ -179,6 +179,10 @@ export function malformedBody(path: string): string {
 }
 
 const WORKSPACE_DETAIL = /^\/workspaces\/[^/]+$/;
+/** The sandbox calls that answer `{success, error, ...}` or `{ready, ...}`, not a sandbox. */
+const SANDBOX_ACTION = /^\/sandboxes\/(provision|wait|destroy)$/;
+/** A server error message that tries every way of becoming live text: Markdown command links, icons, HTML, bidi. */
+export const HOSTILE_ERROR = '[Open settings](command:workbench.action.openSettings) $(alert) <img src=x onerror=alert(1)> \u202Eevil **bold**';
 
 /**
  * Wraps items the way the real route would (array for /api-tokens/,
@@ -189,6 +193,7 @@ function shaped(path: string, itemsJson: string[], membersJson: string[] = []): 
   if (path.startsWith('/api-tokens')) return `[${itemsJson.join(',')}]`;
   if (path === '/workspaces') return `{"workspaces":[${itemsJson.join(',')}]}`;
   if (path === '/sandboxes') return `{"sandboxes":[${itemsJson.join(',')}]}`;
+  if (path === '/sandbox-images') return `{"images":[${itemsJson.join(',')}]}`;
   const first = itemsJson[0] ?? '{}';
   return WORKSPACE_DETAIL.test(path) ? `{"members":[${membersJson.join(',')}],${first.slice(1)}` : first;
 }
@@ -222,6 +227,12 @@ function buildHostileBody(variant: HostileVariant, path: string): string {
       if (path === '/workspaces' || path === '/sandboxes') {
         return `{"${path.slice(1)}": "not-a-list", "detail": 42}`;
       }
+      if (path === '/sandbox-images') {
+        return '{"images": "not-a-list", "detail": 42}';
+      }
+      if (SANDBOX_ACTION.test(path)) {
+        return '{"success": "yes", "ready": "maybe", "sandbox_id": 12345, "sandbox_url": ["x"], "status": 7, "elapsed_seconds": "long"}';
+      }
       if (WORKSPACE_DETAIL.test(path)) {
         return shaped(path, ['{"id": 12345, "name": null, "description": ["a"], "role": 7, "created_at": "not a date", "member_count": "many"}'], [
           '{"id": true, "user_id": 12345, "email": ["a"], "role": 7, "created_at": {}}', '"just a string"', 'null', '42',
@@ -238,10 +249,17 @@ function buildHostileBody(variant: HostileVariant, path: string): string {
         '{"__proto__": {"polluted": "yes", "isAdmin": true}, "constructor": {"prototype": {"polluted": "yes"}}, "id": "0f000000-0000-4000-8000-000000000011", "user_id": "0f000000-0000-4000-8000-000000000021", "email": "proto@example.com", "role": "owner"}',
       ]);
     case 'markup':
+      if (SANDBOX_ACTION.test(path)) {
+        // The documented 2xx failure, with text that must stay inert wherever it is shown.
+        return JSON.stringify({ success: false, error: HOSTILE_ERROR, sandbox_id: null, sandbox_url: null, status: null });
+      }
       return shaped(path, [
         JSON.stringify({
           id: '0f000000-0000-4000-8000-000000000002', name: '<script>alert(1)</script>\u001b[2J\u0000\u202E', description: '<img src=x onerror=alert(1)>\n\r\t',
           role: 'owner', realm: 'modbox', token_prefix: 'mbx_<b>x', created_at: '2025-01-15T09:00:00Z', last_used_at: null,
+          // Sandbox and image fields: a link the editor must never open, and Markdown/icon syntax in what is shown.
+          status: '<b>running</b> $(check)', sandbox_url: 'command:workbench.action.quit', image: '[img](command:workbench.action.quit) $(bug)',
+          tag: '<i>latest</i>', enabled: true, is_default: false,
         }),
       ], [
         JSON.stringify({

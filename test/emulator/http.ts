@@ -8,6 +8,8 @@ export interface Req {
   headers: IncomingHttpHeaders;
   body: Buffer;
   params: Record<string, string>;
+  /** Fires when the client goes away (a held request stops waiting). */
+  signal?: AbortSignal;
 }
 
 export interface Reply {
@@ -19,7 +21,7 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-export type Handler = (req: Req) => Reply;
+export type Handler = (req: Req) => Reply | Promise<Reply>;
 
 export interface Route {
   method: string;

@@ -1,9 +1,10 @@
 /** The Modbox API as the contract describes it: auth, SSO, API tokens, workspaces, sandboxes. */
 import { ROLES, newApiTokenValue, randomUuid } from './data';
-import type { ApiToken, Member, Role, Sandbox, Store, User, Workspace } from './data';
+import type { ApiToken, Member, Role, Store, User, Workspace } from './data';
 import { BodyCheck, ReplyError, detail, jsonBody, notAuthenticated } from './http';
 import type { Reply, Req, Route } from './http';
 import type { SessionPolicy, SessionStore, TokenSet } from './sessions';
+import { createSandboxRoutes } from './sandboxes';
 import { buildRedirect, consentPage, errorPage, isAllowedRedirect, isProvider } from './sso';
 
 export interface EmulatorConfig extends SessionPolicy {
@@ -19,7 +20,11 @@ export interface EmulatorConfig extends SessionPolicy {
   /** Origin used in trailing-slash 307 Locations; null: the origin the request came to. */
   slashRedirectOrigin: string | null;
   /** How long a new sandbox reads as "provisioning". */
-  provisionSeconds: number;
+  sandboxProvisionMs: number;
+  /** What provisioning ends as for new sandboxes ('failed' lets clients show a failure). */
+  sandboxOutcome: 'running' | 'failed';
+  /** How often the reaper destroys sandboxes past their TTL (Modbox: every 60 s). */
+  reaperTickMs: number;
 }
 
 export interface Counters {
@@ -124,32 +129,11 @@ export function createRoutes(ctx: ApiContext): Route[] {
   const tokenJson = (t: ApiToken) => ({
     id: t.id, description: t.description, token_prefix: t.value.slice(0, 8), created_at: t.createdAt, last_used_at: t.lastUsedAt,
   });
-  const sandboxJson = (s: Sandbox) => ({
-    id: s.id, name: s.name,
-    status: s.destroyedAt ? 'destroyed' : ctx.now() < s.readyAt ? 'provisioning' : 'running',
-    sandbox_url: `${ctx.url()}/__sandbox/${s.id}/`, image: s.image, created_at: s.createdAt, created_by: s.createdBy,
-    updated_at: s.updatedAt, destroyed_at: s.destroyedAt, task_id: s.taskId, workspace_id: s.workspaceId,
-  });
-
   /** Login and refresh answer with the contract's four token fields. */
   const loginBody = (t: TokenSet) => ({
     success: true,
     tokens: { access_token: t.access_token, refresh_token: t.refresh_token, expires_in: t.expires_in, refresh_expires_in: t.refresh_expires_in },
   });
-
-  /** X-Workspace-Id when given, else the caller's default (first owned) workspace. */
-  const scopeWorkspace = (req: Req, user: User): { ws: Workspace; me: Member } => {
-    const header = req.headers['x-workspace-id'];
-    if (typeof header === 'string' && header !== '') {
-      return memberOf(user, header, ['header', 'x-workspace-id']);
-    }
-    const mine = store().workspacesOf(user.id);
-    const pick = mine.find((w) => w.member.role === 'owner') ?? mine[0];
-    if (!pick) {
-      throw new ReplyError(detail(404, 'Workspace not found'));
-    }
-    return { ws: pick.workspace, me: pick.member };
-  };
 
   const ownerCount = (wsId: string): number => (store().members.get(wsId) ?? []).filter((m) => m.role === 'owner').length;
 
@@ -404,81 +388,6 @@ export function createRoutes(ctx: ApiContext): Route[] {
       },
     },
 
-    // --- sandboxes ---
-    {
-      method: 'GET', pattern: '/sandboxes', handler: (req) => {
-        const { ws } = scopeWorkspace(req, caller(req, true));
-        const sandboxes = [...store().sandboxes.values()].filter((s) => s.workspaceId === ws.id).map(sandboxJson);
-        return { status: 200, json: { sandboxes } };
-      },
-    },
-    {
-      method: 'GET', pattern: '/sandboxes/detail/:id', handler: (req) => {
-        const user = caller(req, true);
-        const s = store().sandboxes.get(req.params.id);
-        if (!s || !store().membership(s.workspaceId, user.id)) {
-          return detail(404, 'Sandbox not found');
-        }
-        return { status: 200, json: sandboxJson(s) };
-      },
-    },
-    {
-      method: 'POST', pattern: '/sandboxes/provision', handler: (req) => {
-        const user = caller(req, true);
-        const { ws, me } = scopeWorkspace(req, user);
-        const body = jsonBody(req);
-        const check = new BodyCheck(body);
-        const taskId = check.string('task_id', { required: true, min: 1, max: 255 });
-        const image = check.string('image_id', { required: false, min: 1, max: 255, nullable: true });
-        const ttl = check.int('ttl_seconds', { required: false, min: 60, max: 86_400 });
-        const env = body.env_vars;
-        if (env !== undefined && env !== null && (typeof env !== 'object' || Array.isArray(env) || Object.values(env).some((v) => typeof v !== 'string'))) {
-          check.errors.push({ type: 'dict_type', loc: ['body', 'env_vars'], msg: 'Input should be a valid dictionary of strings', input: env });
-        }
-        check.done();
-        if (me.role === 'viewer') {
-          return detail(403, 'Viewers cannot provision sandboxes');
-        }
-        if ([...store().sandboxes.values()].some((s) => s.taskId === taskId && s.workspaceId === ws.id && !s.destroyedAt)) {
-          return detail(409, 'A sandbox for this task already exists');
-        }
-        const now = nowIso();
-        const s: Sandbox = {
-          id: randomUuid(), taskId: taskId ?? '', workspaceId: ws.id, name: taskId ?? '', image: image ?? 'modbox/default:latest',
-          createdAt: now, createdBy: user.id, updatedAt: now, destroyedAt: null,
-          readyAt: ctx.now() + ctx.config().provisionSeconds * 1000, envVars: { ...(env as Record<string, string> | undefined) }, ttlSeconds: ttl ?? null,
-        };
-        store().sandboxes.set(s.id, s);
-        return { status: 201, json: sandboxJson(s) };
-      },
-    },
-    {
-      method: 'POST', pattern: '/sandboxes/destroy', handler: (req) => {
-        const user = caller(req, true);
-        const { ws, me } = scopeWorkspace(req, user);
-        const check = new BodyCheck(jsonBody(req));
-        const taskId = check.string('task_id', { required: true, min: 1 });
-        check.done();
-        if (me.role === 'viewer') {
-          return detail(403, 'Viewers cannot destroy sandboxes');
-        }
-        const s = [...store().sandboxes.values()].find((x) => x.taskId === taskId && x.workspaceId === ws.id && !x.destroyedAt);
-        if (!s) {
-          return { status: 200, json: { success: false, error: 'Sandbox not found' } };
-        }
-        s.destroyedAt = s.updatedAt = nowIso();
-        return { status: 200, json: { success: true, error: null } };
-      },
-    },
-    {
-      // What a sandbox_url opens: a page on the emulator itself, so nothing leaves loopback.
-      method: 'GET', pattern: '/__sandbox/:id/', handler: (req) => {
-        const s = store().sandboxes.get(req.params.id);
-        if (!s) {
-          return { status: 404, html: errorPage('Not found', 'No such sandbox.') };
-        }
-        return { status: 200, html: errorPage(`Sandbox ${s.name}`, `This is the emulated sandbox "${s.name}" (${sandboxJson(s).status}).`) };
-      },
-    },
+    ...createSandboxRoutes(ctx, { caller }),
   ];
 }

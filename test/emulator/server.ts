@@ -9,13 +9,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { createControlRoutes } from './control';
-import { ADA_EMAIL, buildStore } from './data';
-import type { SeedOption, Store } from './data';
+import { ADA_EMAIL, SANDBOX_STATES, buildStore } from './data';
+import type { SandboxState, SeedOption, Store } from './data';
 import { FaultTable, PROXY_ERROR_PAGE, hostileBody, malformedBody, validateFault } from './faults';
 import type { Fault } from './faults';
 import { ReplyError, detail, lookup, redactPath } from './http';
 import type { Reply, Req, Route } from './http';
 import { createRoutes, zeroCounters } from './routes';
+import { reapExpired, seedSandboxes } from './sandboxes';
 import type { Counters, EmulatorConfig } from './routes';
 import { SessionStore } from './sessions';
 import type { TokenSet } from './sessions';
@@ -78,6 +79,12 @@ export interface Emulator {
   advanceClock(seconds: number): void;
   /** The live data, for in-process assertions. */
   data(): Store;
+  /** Adds `count` sandboxes in one state to a workspace (benchmarks); returns how many. */
+  seedSandboxes(workspaceId: string, count: number, status?: SandboxState): number;
+  /** Forces a sandbox (by id) into a state, e.g. 'failed'; 'destroyed' destroys it. */
+  setSandboxStatus(sandboxId: string, status: SandboxState): void;
+  /** Runs the TTL reaper now; returns how many sandboxes it destroyed. */
+  reapSandboxes(): number;
 }
 
 const MAX_BODY = 1024 * 1024;
@@ -94,7 +101,9 @@ export const DEFAULT_CONFIG: EmulatorConfig = {
   ssoEmail: ADA_EMAIL,
   trustedRedirectOrigins: [],
   slashRedirectOrigin: null,
-  provisionSeconds: 2,
+  sandboxProvisionMs: 1500,
+  sandboxOutcome: 'running',
+  reaperTickMs: 60_000,
 };
 
 /** Validates a partial config from JSON or the CLI; throws a message fit for a 400. */
@@ -104,7 +113,7 @@ export function validateConfig(input: unknown): Partial<EmulatorConfig> {
   }
   const src = input as Record<string, unknown>;
   const out: Partial<EmulatorConfig> = {};
-  const positive = (k: 'accessTtlSeconds' | 'refreshTtlSeconds' | 'latencyMs' | 'provisionSeconds', min: number, max: number): void => {
+  const positive = (k: 'accessTtlSeconds' | 'refreshTtlSeconds' | 'latencyMs' | 'sandboxProvisionMs' | 'reaperTickMs', min: number, max: number): void => {
     const v = src[k];
     if (v === undefined) return;
     if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
@@ -115,7 +124,12 @@ export function validateConfig(input: unknown): Partial<EmulatorConfig> {
   positive('accessTtlSeconds', 1, 86_400 * 365);
   positive('refreshTtlSeconds', 1, 86_400 * 365);
   positive('latencyMs', 0, 120_000);
-  positive('provisionSeconds', 0, 3600);
+  positive('sandboxProvisionMs', 0, 3_600_000);
+  positive('reaperTickMs', 10, 3_600_000);
+  if (src.sandboxOutcome !== undefined) {
+    if (src.sandboxOutcome !== 'running' && src.sandboxOutcome !== 'failed') throw new Error('sandboxOutcome must be running or failed');
+    out.sandboxOutcome = src.sandboxOutcome;
+  }
   for (const k of ['rotateRefreshTokens', 'revokeFamilyOnReuse'] as const) {
     if (src[k] !== undefined) {
       if (typeof src[k] !== 'boolean') throw new Error(`${k} must be a boolean`);
@@ -204,6 +218,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     host,
     get port() { return port; },
     close: () => new Promise<void>((resolve) => {
+      clearTimeout(reaper);
       server.close(() => resolve());
       server.closeAllConnections();
     }),
@@ -212,6 +227,8 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       store = addSeededSecrets(buildStore(seed));
       sessions.clear();
       config = { ...startConfig };
+      clearTimeout(reaper);
+      scheduleReaper();
       offsetMs = 0;
       startFaults();
       emulator.resetStats();
@@ -220,7 +237,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     clearFaults: () => faultTable.clear(),
     faults: () => faultTable.list(),
     setConfig(partial) {
+      const tick = config.reaperTickMs;
       config = { ...config, ...validateConfig(partial) };
+      if (config.reaperTickMs !== tick) {
+        clearTimeout(reaper);
+        scheduleReaper();
+      }
       return { ...config };
     },
     config: () => ({ ...config }),
@@ -239,7 +261,32 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       offsetMs += seconds * 1000;
     },
     data: () => store,
+    seedSandboxes: (workspaceId, count, status = 'running') =>
+      seedSandboxes(store, workspaceId, count, status, now(), config.sandboxProvisionMs),
+    setSandboxStatus(sandboxId, status) {
+      const sb = store.sandboxes.get(sandboxId);
+      if (!sb) throw new Error('sandbox_id must name an existing sandbox');
+      if (!SANDBOX_STATES.includes(status)) throw new Error(`status must be one of ${SANDBOX_STATES.join(', ')}`);
+      sb.updatedAt = new Date(now()).toISOString();
+      if (status === 'destroyed') {
+        sb.destroyedAt = sb.updatedAt;
+      } else {
+        sb.destroyedAt = null;
+        sb.forcedStatus = status;
+      }
+    },
+    reapSandboxes: () => reapExpired(store, now()),
   };
+  // The reaper: like Modbox's, it runs on a tick, so a sandbox may outlive its TTL by up to one tick.
+  let reaper: NodeJS.Timeout | undefined;
+  const scheduleReaper = (): void => {
+    reaper = setTimeout(() => {
+      reapExpired(store, now());
+      scheduleReaper();
+    }, config.reaperTickMs);
+    reaper.unref();
+  };
+  scheduleReaper();
   const controlRoutes = createControlRoutes(emulator);
 
   const record = (rec: RequestRecord): void => {
@@ -298,7 +345,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
         finish(403);
         return;
       }
-      const reply = dispatch(controlRoutes, { method, path, query, headers: req.headers, body, params: {} });
+      const reply = await dispatch(controlRoutes, { method, path, query, headers: req.headers, body, params: {} });
       send(res, reply);
       finish(reply.status);
       return;
@@ -327,17 +374,24 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       res.on('close', () => finish(0));
       return;
     }
-    const reply = fault ? faultReply(fault, path) : dispatch(apiRoutes, { method, path, query, headers: req.headers, body, params: {} }, req);
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    const reply = fault ? faultReply(fault, path)
+      : await dispatch(apiRoutes, { method, path, query, headers: req.headers, body, params: {}, signal: gone.signal }, req);
+    if (gone.signal.aborted || res.destroyed) {
+      finish(0);
+      return;
+    }
     send(res, reply);
     finish(reply.status);
   }
 
-  function dispatch(routes: readonly Route[], r: Req, req?: IncomingMessage): Reply {
+  async function dispatch(routes: readonly Route[], r: Req, req?: IncomingMessage): Promise<Reply> {
     const found = lookup(routes, r.method, r.path);
     switch (found.kind) {
       case 'found':
         try {
-          return found.route.handler({ ...r, params: found.params });
+          return await found.route.handler({ ...r, params: found.params });
         } catch (e) {
           if (e instanceof ReplyError) return e.reply;
           throw e;

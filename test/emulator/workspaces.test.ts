@@ -23,14 +23,6 @@ interface MemberItem {
   created_at: string;
 }
 
-interface SandboxItem {
-  id: string;
-  name: string;
-  status: string;
-  sandbox_url: string;
-  task_id: string;
-}
-
 describe('emulator: workspaces', () => {
   const { em, url } = useEmulator();
   let ada = '';
@@ -116,43 +108,5 @@ describe('emulator: workspaces', () => {
     const res = await call(url(), `/workspaces/${ADA_WORKSPACES.personal}`, { method: 'PUT', token: ada, body: { name: 'Home' } });
     assert.equal(res.status, 200);
     assert.equal((res.json as WorkspaceItem).name, 'Home');
-  });
-});
-
-describe('emulator: sandboxes', () => {
-  const { em, url } = useEmulator({ provisionSeconds: 60 });
-  let ada = '';
-  beforeEach(() => {
-    ada = em().mintSession().access_token;
-  });
-
-  it('lists sandboxes of the default workspace, or of the X-Workspace-Id one, and records the header', async () => {
-    const res = await call(url(), '/sandboxes', { token: ada });
-    assert.equal(res.status, 200);
-    const list = (res.json as { sandboxes: SandboxItem[] }).sandboxes;
-    assert.deepEqual(list.map((s) => [s.name, s.status]), [['notebook-runner', 'running'], ['nightly-build', 'destroyed']]);
-    assert.ok(list[0].sandbox_url.startsWith(`${url()}/`));
-    const scoped = await call(url(), '/sandboxes', { token: ada, headers: { 'X-Workspace-Id': ADA_WORKSPACES.engines } });
-    assert.deepEqual((scoped.json as { sandboxes: unknown[] }).sandboxes, []);
-    assert.equal((await call(url(), '/sandboxes', { token: ada, headers: { 'X-Workspace-Id': ADA_WORKSPACES.graces } })).status, 404);
-    const log = em().stats().requests.filter((r) => r.path === '/sandboxes');
-    assert.deepEqual(log.map((r) => r.workspaceId), [null, ADA_WORKSPACES.engines, ADA_WORKSPACES.graces]);
-  });
-
-  it('provisions, shows and destroys a sandbox; destroying an unknown task fails in a 200 body', async () => {
-    const p = await call(url(), '/sandboxes/provision', { token: ada, body: { task_id: 'task-1', ttl_seconds: 600 } });
-    assert.equal(p.status, 201);
-    const s = p.json as SandboxItem;
-    assert.equal(s.status, 'provisioning');
-    em().advanceClock(61);
-    const d = await call(url(), `/sandboxes/detail/${s.id}`, { token: ada });
-    assert.equal((d.json as SandboxItem).status, 'running');
-    const gone = await call(url(), '/sandboxes/destroy', { token: ada, body: { task_id: 'task-1' } });
-    assert.deepEqual(gone.json, { success: true, error: null });
-    const again = await call(url(), '/sandboxes/destroy', { token: ada, body: { task_id: 'task-1' } });
-    assert.equal(again.status, 200);
-    assert.deepEqual(again.json, { success: false, error: 'Sandbox not found' });
-    assert.equal((await call(url(), '/sandboxes/provision', { token: ada, body: { task_id: 't', ttl_seconds: 5 } })).status, 422);
-    assert.equal((await call(url(), '/sandboxes/provision', { token: ada, body: { task_id: 't' }, headers: { 'X-Workspace-Id': ADA_WORKSPACES.labs } })).status, 403);
   });
 });

@@ -43,3 +43,19 @@ export async function resetEmulator(): Promise<void> {
 export async function setFault(route: string, fault: Record<string, unknown>): Promise<void> {
   await control('POST', '/faults', { route, fault });
 }
+
+/** Changes emulator config keys (e.g. `{sandboxProvisionMs: 30_000}`); reset restores them. */
+export async function setEmulatorConfig(config: Record<string, unknown>): Promise<void> {
+  await control('POST', '/config', config);
+}
+
+/** Adds `count` sandboxes (`bench-00001`...) in one state to a workspace; returns how many. */
+export async function seedSandboxes(workspaceId: string, count: number, status = 'running'): Promise<number> {
+  const res = (await control('POST', '/seed-sandboxes', { workspace_id: workspaceId, count, status })) as { created: number };
+  return res.created;
+}
+
+/** Forces a sandbox into a state ('failed', 'running', 'provisioning', 'destroyed'). */
+export async function setSandboxStatus(sandboxId: string, status: string): Promise<void> {
+  await control('POST', '/sandbox-status', { sandbox_id: sandboxId, status });
+}

@@ -1,7 +1,7 @@
 // Shared by the view integration tests: a scripted Ui (answers given through
 // hooks.setUi), the rows a tree shows, and emulator controls.
 import * as vscode from 'vscode';
-import type { Ui } from '../../../src/ui/ui';
+import type { ProgressTask, Ui } from '../../../src/ui/ui';
 import { control } from '../../support/emulatorControl';
 
 export { control, emulatorUrl, resetEmulator, setFault } from '../../support/emulatorControl';
@@ -99,6 +99,21 @@ export class ScriptedUi implements Ui {
   async openExternal(uri: vscode.Uri): Promise<boolean> {
     this.opened.push(uri.toString(true));
     return true;
+  }
+
+  /** Progress notifications shown through the Ui: the title, every message reported, and the Cancel button. */
+  readonly progress: Array<{ title: string; messages: string[]; cancel(): void; done: boolean }> = [];
+
+  async withProgress<R>(options: vscode.ProgressOptions, task: ProgressTask<R>): Promise<R> {
+    const source = new vscode.CancellationTokenSource();
+    const entry = { title: options.title ?? '', messages: [] as string[], cancel: () => source.cancel(), done: false };
+    this.progress.push(entry);
+    try {
+      return await task({ report: (value) => void (value.message !== undefined && entry.messages.push(value.message)) }, source.token);
+    } finally {
+      entry.done = true;
+      source.dispose();
+    }
   }
 }
 

@@ -5,6 +5,8 @@ import { API_TOKEN_CANNOT_MANAGE_TOKENS, ModboxError } from '../../../src/api/er
 import { HttpClient } from '../../../src/api/http';
 import type { Transport } from '../../../src/api/transport';
 import { createUndiciTransport } from '../../../src/api/transport/undiciTransport';
+import { FakeClock } from '../../support/fakeClock';
+import { FakeTransport, json, type Step } from '../../support/fakeTransport';
 import { rejection } from '../../support/rejection';
 import { startServer, type LoopbackServer } from '../../support/loopback';
 
@@ -206,5 +208,116 @@ describe('ModboxClient (loopback server, real transport)', function () {
     assert.ok(!err.message.includes('RevokedTokenValue'));
     await failsWith(client.validateApiToken(OLD_JWT), 'validation');
     assert.equal(server.requests.length, 2);
+  });
+});
+
+describe('ModboxClient sandboxes (FakeTransport)', () => {
+  const WS = '0b000000-0000-4000-8000-000000000002';
+  const SB = { id: '0e000000-0000-4000-8000-000000000001', name: 'run-1', status: 'running', sandbox_url: 'https://run-1.sbx.modbox.run/', image: 'modbox/code-exec:latest' };
+
+  function sandboxClient(...steps: Step[]): { client: ModboxClient; transport: FakeTransport } {
+    const transport = new FakeTransport(...steps);
+    const http = new HttpClient({ transport, baseUrl: 'https://api.modbox.run', version: '0.1.0', clock: new FakeClock(), random: () => 0, baseBackoffMs: 1 });
+    return { client: new ModboxClient(http, new FakeCredentials(NEW_JWT, undefined)), transport };
+  }
+  const body = (t: FakeTransport, i = 0): unknown => JSON.parse(t.requests[i].body ?? 'null');
+
+  it('sends the workspace it is given as X-Workspace-Id, and no header for undefined', async () => {
+    const { client, transport } = sandboxClient(json(200, { sandboxes: [SB] }), json(200, [SB]));
+    const named = await client.listSandboxes(WS, { status: 'running' });
+    assert.deepEqual(named, [{ id: SB.id, name: 'run-1', status: 'running', sandboxUrl: SB.sandbox_url, image: SB.image }]);
+    assert.equal(transport.requests[0].headers['x-workspace-id'], WS);
+    assert.equal(new URL(transport.requests[0].url).search, '?status=running');
+    await client.listSandboxes(undefined);
+    assert.equal(transport.requests[1].headers['x-workspace-id'], undefined);
+    assert.equal(new URL(transport.requests[1].url).search, '');
+  });
+
+  it('reads a sandbox detail and keeps the JSON as sent, with an encoded id', async () => {
+    const detail = { ...SB, created_by: 'u1', extra: { x: 1 } };
+    const { client, transport } = sandboxClient(json(200, detail), json(200, detail));
+    const { sandbox, json: raw } = await client.getSandboxDetailJson(WS, SB.id);
+    assert.equal(sandbox.createdBy, 'u1');
+    assert.deepEqual(raw, detail);
+    assert.equal((await client.getSandbox(undefined, 'a/b')).id, SB.id);
+    assert.equal(new URL(transport.requests[1].url).pathname, '/sandboxes/detail/a%2Fb');
+  });
+
+  it('lists images for a workspace, disabled ones included', async () => {
+    const { client, transport } = sandboxClient(json(200, { images: [{ id: 'i1', name: 'modbox/code-exec', enabled: true, is_default: true, is_global: true }] }));
+    assert.deepEqual(await client.listSandboxImages(WS), [{ id: 'i1', name: 'modbox/code-exec', enabled: true, isDefault: true, global: true }]);
+    assert.equal(new URL(transport.requests[0].url).search, '?enabled_only=false');
+    assert.equal(transport.requests[0].headers['x-workspace-id'], WS);
+  });
+
+  it('provisions with a snake_case body and reads the documented answer', async () => {
+    const { client, transport } = sandboxClient(json(200, { success: true, error: null, sandbox_id: SB.id, sandbox_url: SB.sandbox_url, status: 'provisioning' }));
+    const out = await client.provisionSandbox(WS, { taskId: ' run-1 ', imageId: 'i1', ttlSeconds: 300, envVars: { A_B: '1' } });
+    assert.deepEqual(out, { sandboxId: SB.id, sandboxUrl: SB.sandbox_url, status: 'provisioning' });
+    assert.deepEqual(body(transport), { task_id: 'run-1', image_id: 'i1', ttl_seconds: 300, env_vars: { A_B: '1' } });
+    assert.equal(transport.requests[0].method, 'POST');
+  });
+
+  it('turns {success:false} on provision into a rejected error with the server\'s words as plain text', async () => {
+    const error = '[Open](command:workbench.action.quit) $(alert) task exists';
+    const { client } = sandboxClient(json(200, { success: false, error }));
+    const err = await failsWith(client.provisionSandbox(WS, { taskId: 'run-1' }), 'rejected');
+    assert.match(err.message, /^Modbox couldn't create the sandbox: /);
+    assert.ok(!err.message.includes(']('), err.message);
+    assert.ok(!/(?<!\\)\$\(/.test(err.message), err.message);
+    assert.match(err.detail ?? '', /task exists/);
+  });
+
+  it('never retries a provision or a destroy, even on a 503 or a dropped connection', async () => {
+    for (const step of [json(503, { detail: 'busy' }), { networkCode: 'ECONNRESET' }] as Step[]) {
+      const { client, transport } = sandboxClient(step, step);
+      await assert.rejects(client.provisionSandbox(WS, { taskId: 'run-1' }));
+      assert.equal(transport.requests.length, 1);
+      const second = sandboxClient(step, step);
+      await assert.rejects(second.client.destroySandbox(WS, 'run-1'));
+      assert.equal(second.transport.requests.length, 1);
+    }
+  });
+
+  it('validates before sending anything', async () => {
+    const { client, transport } = sandboxClient();
+    await failsWith(client.provisionSandbox(WS, { taskId: '' }), 'validation');
+    await failsWith(client.provisionSandbox(WS, { taskId: 'x'.repeat(256) }), 'validation');
+    await failsWith(client.provisionSandbox(WS, { taskId: 't', ttlSeconds: 59 }), 'validation');
+    await failsWith(client.provisionSandbox(WS, { taskId: 't', ttlSeconds: 86_401 }), 'validation');
+    await failsWith(client.provisionSandbox(WS, { taskId: 't', imageId: 'a b' }), 'validation');
+    await failsWith(client.provisionSandbox(WS, { taskId: 't', image: 'x'.repeat(513) }), 'validation');
+    await failsWith(client.waitForSandbox(WS, 't', { timeoutSeconds: 601 }), 'validation');
+    await failsWith(client.waitForSandbox(WS, 't', { pollIntervalSeconds: 0 }), 'validation');
+    await failsWith(client.destroySandbox(WS, '  '), 'validation');
+    assert.equal(transport.requests.length, 0);
+  });
+
+  it('waits with the documented body and stretches the request deadline to the wait', async () => {
+    const { client, transport } = sandboxClient(json(200, { ready: true, elapsed_seconds: 12.5 }), json(200, { ready: false }));
+    assert.deepEqual(await client.waitForSandbox(WS, 'run-1', { timeoutSeconds: 300, pollIntervalSeconds: 2 }), { ready: true, elapsedSeconds: 12.5 });
+    assert.deepEqual(body(transport), { task_id: 'run-1', timeout: 300, poll_interval: 2 });
+    assert.ok(transport.requests[0].timeoutMs > 300_000, String(transport.requests[0].timeoutMs));
+    assert.deepEqual(await client.waitForSandbox(undefined, 'run-1'), { ready: false });
+    assert.deepEqual(body(transport, 1), { task_id: 'run-1' });
+    assert.ok(transport.requests[1].timeoutMs > 120_000);
+  });
+
+  it('destroys by task id; a sandbox already gone is not an error, another refusal is', async () => {
+    const { client, transport } = sandboxClient(
+      json(200, { success: true, error: null }), json(200, { success: false, error: 'Sandbox not found' }), json(404, { detail: 'Not Found' }),
+      json(200, { success: false, error: 'Sandbox is locked' }));
+    assert.deepEqual(await client.destroySandbox(WS, 'run-1'), { alreadyGone: false });
+    assert.deepEqual(body(transport), { task_id: 'run-1' });
+    assert.deepEqual(await client.destroySandbox(WS, 'run-1'), { alreadyGone: true });
+    assert.deepEqual(await client.destroySandbox(WS, 'run-1'), { alreadyGone: true });
+    const err = await failsWith(client.destroySandbox(WS, 'run-1'), 'rejected');
+    assert.match(err.message, /couldn't destroy the sandbox: Sandbox is locked/);
+  });
+
+  it('reports a 403 for a foreign workspace with the server\'s detail', async () => {
+    const { client } = sandboxClient(json(403, { detail: 'You are not a member of this workspace' }));
+    const err = await failsWith(client.listSandboxes('0b000000-0000-4000-8000-000000000004'), 'forbidden');
+    assert.match(err.message, /not a member of this workspace/);
   });
 });

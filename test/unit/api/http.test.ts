@@ -79,7 +79,7 @@ describe('HttpClient', () => {
     });
 
     it('treats {success:false} in a 2xx as a failure with the server message', async () => {
-      const err = await rejects(client(new FakeTransport(json(200, { success: false, error: 'Sandbox not found' }))).request({ method: 'POST', path: '/sandboxes/destroy' }), 'validation');
+      const err = await rejects(client(new FakeTransport(json(200, { success: false, error: 'Sandbox not found' }))).request({ method: 'POST', path: '/sandboxes/destroy' }), 'rejected');
       assert.equal(err.detail, 'Sandbox not found');
       assert.match(err.message, /Sandbox not found/);
     });

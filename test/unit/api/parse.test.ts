@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import {
-  MAX_LIST_ITEMS, parseApiTokens, parseCreatedApiToken, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces,
+  MAX_LIST_ITEMS, parseApiTokens, parseCreatedApiToken, parseProvisionedSandbox, parseSandbox, parseSandboxes, parseSandboxImages,
+  parseSandboxWait, parseTokenResponse, parseWorkspaceDetail, parseWorkspaces,
 } from '../../../src/api/parse';
 import { ModboxError } from '../../../src/api/errors';
+import { withoutControlChars } from '../../../src/util/untrustedText';
 
 const JWT = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1In0.c2ln';
 
@@ -145,5 +147,92 @@ describe('parseCreatedApiToken', () => {
     assertBadResponse(() => parseCreatedApiToken({ id: 't1' }));
     assertBadResponse(() => parseCreatedApiToken({ token: 'mbx_abcdefghijkl' }));
     assertBadResponse(() => parseCreatedApiToken('mbx_abcdefghijkl'));
+  });
+});
+
+describe('sandbox parsers', () => {
+  const item = {
+    id: '0e000000-0000-4000-8000-000000000001', name: 'run-1', status: 'Running', sandbox_url: 'https://run-1.sbx.modbox.run/',
+    image: 'modbox/code-exec:latest', created_at: '2025-01-15T09:00:00Z', created_by: 'u1', updated_at: '2025-01-15T09:01:00Z',
+    destroyed_at: null, unknown_field: { deep: true },
+  };
+  const parsed = {
+    id: item.id, name: 'run-1', status: 'running', sandboxUrl: item.sandbox_url, image: item.image, createdAt: item.created_at,
+    createdBy: 'u1', updatedAt: item.updated_at, destroyedAt: null,
+  };
+
+  it('reads the {sandboxes} wrapper, a bare array and other wrappers, dropping unknown fields', () => {
+    assert.deepEqual(parseSandboxes({ sandboxes: [item] }), [parsed]);
+    assert.deepEqual(parseSandboxes([item]), [parsed]);
+    assert.deepEqual(parseSandboxes({ items: [item] }), [parsed]);
+    assert.deepEqual(parseSandboxes({ sandboxes: [] }), []);
+    assertBadResponse(() => parseSandboxes({ sandboxes: 'none' }));
+    assertBadResponse(() => parseSandboxes([{ name: 'no id' }]));
+  });
+
+  it('takes the task id from task_id when present, else name, else the id', () => {
+    assert.equal(parseSandboxes([{ ...item, task_id: 'task-7' }])[0].name, 'task-7');
+    assert.equal(parseSandboxes([{ id: 's1', status: 'running' }])[0].name, 's1');
+    assert.equal(parseSandbox({ sandbox_id: 's2', name: 'n' }).id, 's2');
+  });
+
+  it('survives missing optional fields and keeps unknown statuses as they are', () => {
+    assert.deepEqual(parseSandboxes([{ id: 's1', name: 'a' }]), [{ id: 's1', name: 'a', status: 'unknown' }]);
+    assert.equal(parseSandboxes([{ id: 's1', name: 'a', destroyed_at: '2025-01-15T09:00:00Z' }])[0].status, 'destroyed');
+    assert.equal(parseSandboxes([{ id: 's1', name: 'a', status: 'Hibernating' }])[0].status, 'hibernating');
+  });
+
+  it('keeps only http(s) sandbox URLs without credentials', () => {
+    for (const bad of ['command:workbench.action.quit', 'javascript:alert(1)', 'file:///etc/passwd', 'https://user:pw@x.test/', 'not a url', 42]) {
+      assert.equal(parseSandbox({ id: 's1', name: 'a', sandbox_url: bad }).sandboxUrl, undefined, String(bad));
+    }
+    assert.equal(parseSandbox({ id: 's1', sandbox_url: 'http://127.0.0.2:5000/__sandbox/s1/' }).sandboxUrl, 'http://127.0.0.2:5000/__sandbox/s1/');
+  });
+
+  it('reads a detail bare or wrapped, and refuses one without an id', () => {
+    assert.deepEqual(parseSandbox(item), parsed);
+    assert.deepEqual(parseSandbox({ sandbox: item }), parsed);
+    assertBadResponse(() => parseSandbox({ name: 'x' }));
+    assertBadResponse(() => parseSandbox(null));
+  });
+
+  it('cleans hostile names and does not copy prototype keys', () => {
+    const hostile = JSON.parse('[{"id":"s1","name":"a\\u001b[31m\\u202Eb","__proto__":{"polluted":true}}]') as unknown;
+    const [out] = parseSandboxes(hostile);
+    assert.equal(out.name, withoutControlChars(out.name));
+    assert.ok(!out.name.includes('\u202e'));
+    assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  });
+
+  it('reads images from {images} or a bare array, with defaults for missing flags', () => {
+    const image = {
+      id: 'i1', name: 'modbox/code-exec', image: 'modbox/code-exec', tag: 'latest', description: 'Python, Node.js, Go, Bash', enabled: true,
+      is_default: true, memory_mb: 1024, ttl_seconds: 1800, created_at: '2025-01-15T09:00:00Z', workspace_id: null, readiness_port: 8080,
+    };
+    const expected = {
+      id: 'i1', name: 'modbox/code-exec', image: 'modbox/code-exec', tag: 'latest', description: 'Python, Node.js, Go, Bash', enabled: true,
+      isDefault: true, global: true, ttlSeconds: 1800, memoryMb: 1024, createdAt: '2025-01-15T09:00:00Z',
+    };
+    assert.deepEqual(parseSandboxImages({ images: [image] }), [expected]);
+    assert.deepEqual(parseSandboxImages([image]), [expected]);
+    assert.deepEqual(parseSandboxImages([{ id: 'i2', image: 'ghcr.io/x/y' }]), [{ id: 'i2', name: 'ghcr.io/x/y', image: 'ghcr.io/x/y', enabled: true, isDefault: false }]);
+    assert.equal(parseSandboxImages([{ id: 'i3', is_global: false, workspace_id: null }])[0].global, false);
+    assert.equal(parseSandboxImages([{ id: 'i4', enabled: 'false' }])[0].enabled, false);
+    assertBadResponse(() => parseSandboxImages({ images: 'x' }));
+  });
+
+  it('reads the provision answer in its documented and detail-like shapes', () => {
+    assert.deepEqual(parseProvisionedSandbox({ success: true, error: null, sandbox_id: 's1', sandbox_url: 'https://s1.test/', status: 'provisioning' }),
+      { sandboxId: 's1', sandboxUrl: 'https://s1.test/', status: 'provisioning' });
+    assert.deepEqual(parseProvisionedSandbox({ id: 's1', name: 'x', status: 'running' }), { sandboxId: 's1', status: 'running' });
+    assert.deepEqual(parseProvisionedSandbox({ sandbox: { id: 's1' } }), { sandboxId: 's1', status: 'provisioning' });
+    assertBadResponse(() => parseProvisionedSandbox({ success: true }));
+  });
+
+  it('reads the wait answer and refuses one without a ready flag', () => {
+    assert.deepEqual(parseSandboxWait({ ready: true, elapsed_seconds: 3.5 }), { ready: true, elapsedSeconds: 3.5 });
+    assert.deepEqual(parseSandboxWait({ ready: false, elapsed_seconds: 'long' }), { ready: false });
+    assertBadResponse(() => parseSandboxWait({ ready: 'maybe' }));
+    assertBadResponse(() => parseSandboxWait([]));
   });
 });

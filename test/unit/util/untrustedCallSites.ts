@@ -36,6 +36,11 @@ const SAFE_CALLS: Record<string, Levels> = {
   tokenLabel: LABEL,
   // Markdown built with markdownText (src/views/tokenText.ts).
   tokenTooltip: MARKDOWN,
+  // Built with labelText / markdownText (src/views/sandboxesText.ts).
+  sandboxLabel: LABEL,
+  sandboxTooltip: MARKDOWN,
+  // Our own words for a TTL (numbers and l10n).
+  formatTtl: ALL,
   // A MarkdownString that is not trusted and renders no HTML; its argument is checked as Markdown.
   inertMarkdown: ALL,
   // Numbers and dates written by us.
@@ -55,6 +60,10 @@ const SAFE_PROPERTIES: Record<string, Record<string, Levels>> = {
   ItemText: { label: LABEL, description: LABEL, tooltip: MARKDOWN },
   // The description is l10n text with relative dates (tokenText).
   TokenText: { label: LABEL, description: MESSAGE },
+  // Built with labelText and our own dates (sandboxText).
+  SandboxText: { label: LABEL, description: LABEL },
+  // l10n constants (src/commands/sandboxInput.ts ttlChoices).
+  TtlChoice: { use: ALL },
   // Labels of loading/busy/error rows: l10n text and errorReason (checked where the nodes are made).
   MessageNode: { label: MESSAGE },
   // Our commands' titles are l10n constants (retryCommand).
@@ -72,7 +81,7 @@ const SINKS: Record<string, Sink> = {
   showInformationMessage: { args: 'all', surface: 'message' },
   showWarningMessage: { args: 'all', surface: 'message' },
   showErrorMessage: { args: 'all', surface: 'message' },
-  withProgress: { args: [0], surface: 'message', receiver: /window\.withProgress$/ },
+  withProgress: { args: [0], surface: 'message', receiver: /(?:window|ui)\.withProgress$/ },
   report: { args: [0], surface: 'message', receiver: /progress\.report$/ },
   // The extension's own wrappers around the calls above.
   withNotification: { args: [0], surface: 'message' },
