@@ -12,7 +12,7 @@ import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
 import { trackWorkspaceChosen } from '../workspace/workspaceChosenKey';
 import { createApiToken, revokeApiToken } from './apiTokens';
 import { openDashboard } from './dashboard';
-import { copySandboxLink, openDeepLink, type SandboxRevealer } from './deepLink';
+import { copySandboxLink, openDeepLink } from './deepLink';
 import type { CommandEnv } from './env';
 import { vscodeUi, type Ui } from '../ui/ui';
 import { copyWorkspaceId, selectWorkspace } from './workspaces';
@@ -95,9 +95,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     }
   };
 
-  // The Sandboxes view, once there, can reveal a sandbox for deep links.
-  const sandboxes = (trees as { sandboxes?: SandboxRevealer }).sandboxes;
-  const openLink = guarded('Open link', (query) => openDeepLink(env, String(query), sandboxes));
+  const openLink = guarded('Open link', (query) => openDeepLink(env, String(query), trees.sandboxes));
 
   context.subscriptions.push(
     trees,
@@ -129,7 +127,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
   );
   checkBinding();
   return {
-    workspaces: trees.workspaces, apiTokens: trees.apiTokens, sandboxes: trees.sandboxes, refresh: () => trees.refresh(), dispose: () => trees.dispose(),
-    activeWorkspace, statusBar, openLink: (query) => openLink(query),
+    workspaces: trees.workspaces, apiTokens: trees.apiTokens, sandboxes: trees.sandboxes, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace,
+    statusBar, openLink: (query) => openLink(query),
   };
 }
