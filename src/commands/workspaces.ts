@@ -43,7 +43,7 @@ async function pickScope(env: CommandEnv, name: string, folder: vscode.Workspace
     {
       label: vscode.l10n.t('For this folder'),
       description: messageText(folder.name),
-      detail: vscode.l10n.t("Saved in the folder's settings (modbox.workspace); it takes precedence over the choice for all folders."),
+      detail: vscode.l10n.t("Saved in the folder's settings (modbox.workspace); it takes precedence over your account-wide choice."),
       scope: 'folder',
     },
     {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Timer } from '../util/clock';
 import { labelText } from '../util/untrustedText';
 import type { ActiveWorkspace } from '../workspace/activeWorkspace';
+import { bindingProblemText } from '../workspace/bindingWarning';
 import { PollScheduler } from './pollScheduler';
 import { sandboxesClient } from './sandboxesClient';
 import {
@@ -10,7 +11,7 @@ import {
 import { filterSandboxes, type SandboxFilter, type SandboxFilterState, type SandboxTtls } from './sandboxState';
 import { SessionBoundTree } from './sessionTree';
 import {
-  inertMarkdown, loadingNode, messageTreeItem, rowsForState, type MessageNode, type TreeDeps,
+  errorNode, inertMarkdown, loadingNode, messageTreeItem, rowsForState, type MessageNode, type TreeDeps,
 } from './treeCommon';
 
 export const SANDBOXES_VIEW_ID = 'modbox.sandboxes';
@@ -183,6 +184,11 @@ export class SandboxesTreeProvider extends SessionBoundTree<SandboxList, Sandbox
     if (!this.deps.account.loaded) {
       return [loadingNode()];
     }
+    const problem = this.deps.account.session ? this.sbDeps.activeWorkspace.problem() : undefined;
+    if (problem) {
+      // The folder's own workspace is being checked or cannot be used: say why, and list nothing else.
+      return [problem.kind === 'checking' ? loadingNode() : errorNode(bindingProblemText(problem))];
+    }
     if (!this.deps.account.session || !this.sbDeps.activeWorkspace.id()) {
       // Empty, so the signed-out or "pick a workspace" welcome content shows.
       return [];
@@ -228,9 +234,9 @@ export class SandboxesTreeProvider extends SessionBoundTree<SandboxList, Sandbox
     return item;
   }
 
-  /** The name of a workspace when it is the chosen one, else its id. */
+  /** The name of a workspace when it is the one in use (a folder's or the account-wide choice), else its id. */
   workspaceName(workspaceId: string): string {
-    const current = this.sbDeps.activeWorkspace.current;
+    const current = this.sbDeps.activeWorkspace.effective();
     return current?.id === workspaceId && current.name ? current.name : workspaceId;
   }
 

@@ -5,13 +5,17 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../../src/extension';
 import { modboxLog, signInAs } from './extension';
-import { control, eventually, requests, ScriptedUi } from './helpers';
+import { control, eventually, requests, rows, ScriptedUi } from './helpers';
 import { useInstalledExtension } from '../installed';
 
 const PERSONAL = '0b000000-0000-4000-8000-000000000001';
 const ENGINES = '0b000000-0000-4000-8000-000000000002';
 /** Grace's own workspace: Ada is not a member. */
 const GRACES = '0b000000-0000-4000-8000-000000000004';
+/** Ada's running sandbox in Personal (seeded). */
+const NOTEBOOK = '0e000000-0000-4000-8000-000000000001';
+
+const sandboxLists = async () => (await requests()).filter((r) => r.method === 'GET' && r.path.startsWith('/sandboxes'));
 
 const run = (command: string, ...args: unknown[]) => vscode.commands.executeCommand(command, ...args);
 
@@ -64,6 +68,12 @@ describe('Modbox: the folder\'s workspace and deep links', () => {
       const engines = rows.find((n) => n.kind === 'workspace' && n.workspace.id === ENGINES);
       assert.ok(engines);
       assert.strictEqual((await h.views.workspaces.getTreeItem(engines)).contextValue, 'workspace.active');
+      // The Sandboxes view lists the bound workspace: X-Workspace-Id is the folder's.
+      await control('POST', '/stats/reset');
+      await h.views.sandboxes.refresh();
+      const lists = await sandboxLists();
+      assert.ok(lists.length >= 1, 'no sandbox list was requested');
+      assert.ok(lists.every((r) => r.workspaceId === ENGINES), JSON.stringify(lists));
 
       await bind(undefined);
       await eventually(() => h.views.activeWorkspace.id() === PERSONAL, 5000, 'the choice for all folders to come back');
@@ -81,6 +91,13 @@ describe('Modbox: the folder\'s workspace and deep links', () => {
       assert.strictEqual(h.views.activeWorkspace.id(), undefined, 'neither the foreign id nor the account-wide choice');
       assert.strictEqual(h.views.activeWorkspace.problem()?.kind, 'notVisible');
       assert.strictEqual(h.views.statusBar.text, '$(warning) Modbox: folder workspace unavailable');
+      // The Sandboxes view says why instead of listing anything.
+      const shown = await rows(h.views.sandboxes);
+      assert.strictEqual(shown.length, 1, JSON.stringify(shown));
+      assert.strictEqual(shown[0].contextValue, 'error');
+      assert.match(shown[0].label, /cannot see/);
+      await h.views.sandboxes.refresh();
+      assert.deepStrictEqual(await sandboxLists(), [], 'sandboxes were listed without the folder\'s workspace');
       assert.ok((await requests()).every((r) => r.workspaceId !== GRACES), 'the foreign id was sent');
     });
 
@@ -157,6 +174,14 @@ describe('Modbox: the folder\'s workspace and deep links', () => {
       const external = await vscode.env.asExternalUri(link(`workspace=${ENGINES}`));
       assert.ok(await vscode.env.openExternal(external), 'the host did not open the link');
       await eventually(() => h.views.activeWorkspace.id() === ENGINES, 15000, 'the linked workspace');
+    });
+
+    it('reveals the linked sandbox in the Sandboxes view', async () => {
+      await h.views.openLink(`workspace=${PERSONAL}&sandbox=${NOTEBOOK}`);
+      assert.strictEqual(h.views.activeWorkspace.id(), PERSONAL);
+      assert.deepStrictEqual(ui.called('showWarningMessage'), []);
+      assert.deepStrictEqual(ui.called('showErrorMessage'), []);
+      assert.strictEqual(h.views.sandboxes.isVisible, true, 'the Sandboxes view was not shown');
     });
 
     it('a sandbox that is not listed gets a clear message', async () => {
