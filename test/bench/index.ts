@@ -8,6 +8,7 @@ import { measureActivation } from './activation';
 import { obtainGc } from './gc';
 import { hooks, measureRefresh, measureSidebar } from './requests';
 import type { SuiteResult } from './results';
+import { measureSandboxes } from './sandboxes';
 import { measureTrees } from './trees';
 
 export const RESULTS_ENV = 'MODBOX_BENCH_RESULTS';
@@ -18,6 +19,7 @@ const IDLE_BEFORE_MS = 5000;
 const REFRESH_CALLERS = 50;
 const TREE_SEED = { workspaces: 1000, tokens: 5000 };
 const TREE_ROUNDS = 5;
+const SANDBOXES = 1000;
 
 export async function run(): Promise<void> {
   const gc = obtainGc();
@@ -53,6 +55,7 @@ export async function run(): Promise<void> {
       result.sidebar = await section('sidebar requests', () => measureSidebar(h));
       result.refresh = await section('concurrent refresh', () => measureRefresh(h, REFRESH_CALLERS));
       result.trees = await section('tree build', () => measureTrees(h, TREE_SEED, TREE_ROUNDS, gc));
+      result.sandboxes = await section('sandboxes', () => measureSandboxes(h, SANDBOXES, TREE_ROUNDS, gc));
       await section('sign out', () => h.account.signOut());
     }
     await new Promise((r) => setTimeout(r, 200));

@@ -3,6 +3,9 @@ import type { BenchResult, Spread, Target } from './results';
 
 const MAIN_BUNDLE_LIMIT = 100_000;
 const TOKENS_TREE_LIMIT_MS = 100;
+const SANDBOXES_TREE_LIMIT_MS = 50;
+/** The view's backoff (2, 4, 8, 16, 30 s) lists a handful of times in 30 s; more would be polling too hard. */
+const PROVISIONING_LIST_LIMIT = 10;
 
 export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
   const out: Target[] = [];
@@ -56,6 +59,27 @@ export function targets(r: Omit<BenchResult, 'targets'>): Target[] {
     target: `median < ${TOKENS_TREE_LIMIT_MS} ms (refresh until every TreeItem)`,
     actual: t ? `${t.totalMs.median} ms${t.items < t.seeded ? ` but the tree shows only ${n(t.items)} of ${n(t.seeded)} tokens` : ''}` : 'not measured',
     pass: !!t && t.items === t.seeded && t.totalMs.median < TOKENS_TREE_LIMIT_MS,
+  });
+  const sb = r.sandboxes;
+  out.push({
+    name: `Sandboxes tree build for ${sb ? n(sb.tree.seeded) : '1,000'} sandboxes under ${SANDBOXES_TREE_LIMIT_MS} ms`,
+    target: `median < ${SANDBOXES_TREE_LIMIT_MS} ms (refresh until every TreeItem), every sandbox a row`,
+    actual: sb ? `${sb.tree.totalMs.median} ms, ${n(sb.tree.items)} of ${n(sb.tree.seeded)} rows` : 'not measured',
+    pass: !!sb && sb.tree.items === sb.tree.seeded && sb.tree.totalMs.median < SANDBOXES_TREE_LIMIT_MS,
+  });
+  out.push({
+    name: 'no request while the Sandboxes view is hidden (sandboxes provisioning, workspace switched twice)',
+    target: '0 requests',
+    actual: sb ? `${sb.hidden.requests.length} request(s) in ${(sb.hidden.ms / 1000).toFixed(1)} s${sb.hidden.requests.length ? `: ${sb.hidden.requests.map((q) => `${q.method} ${q.path}`).join(', ')}` : ''}` : 'not measured',
+    pass: !!sb && sb.hidden.requests.length === 0,
+  });
+  out.push({
+    name: `requests while one sandbox provisions for ${sb ? sb.provisioning.provisionMs / 1000 : 30} s with the view open`,
+    target: `at most ${PROVISIONING_LIST_LIMIT} list requests, none once it shows running`,
+    actual: sb
+      ? `${sb.provisioning.requests.length} request(s), ${sb.provisioning.listRequests} GET /sandboxes; shown running after ${(sb.provisioning.msUntilShownRunning / 1000).toFixed(1)} s; ${sb.provisioning.requestsAfterRunning} after`
+      : 'not measured',
+    pass: !!sb && sb.provisioning.listRequests <= PROVISIONING_LIST_LIMIT && sb.provisioning.requestsAfterRunning === 0,
   });
   return out;
 }
@@ -139,6 +163,18 @@ export function formatTable(r: BenchResult): string {
         lines.push(`   NOTE: the ${label} tree shows ${n(b.items)} of ${n(b.seeded)}: the response parser keeps the first ${n(b.items)} list items`);
       }
     }
+    lines.push('');
+  }
+
+  const sb = r.sandboxes;
+  if (sb) {
+    const b = sb.tree;
+    const list = (q: { method: string; path: string; status: number }[]): string => q.map((x) => `${x.method} ${x.path} ${x.status}`).join(', ') || 'none';
+    lines.push(`6. Sandboxes view (ms: median [min-max])`);
+    lines.push(`   tree for ${n(b.seeded)} sandboxes: shown ${n(b.items)}; fetch ${ms(b.fetchMs)}; render ${ms(b.renderMs)}; total ${ms(b.totalMs)}; heap growth ${kb(b.heapGrowthBytes.median)}`);
+    lines.push(`   hidden for ${(sb.hidden.ms / 1000).toFixed(1)} s with ${sb.hidden.provisioning} sandboxes provisioning and ${sb.hidden.workspaceSwitches} workspace switches: ${sb.hidden.requests.length} request(s): ${list(sb.hidden.requests)}`);
+    const p = sb.provisioning;
+    lines.push(`   one sandbox provisioning for ${p.provisionMs / 1000} s, view open: ${p.requests.length} request(s) (${p.listRequests} GET /sandboxes), shown running after ${(p.msUntilShownRunning / 1000).toFixed(1)} s, ${p.requestsAfterRunning} after: ${list(p.requests)}`);
     lines.push('');
   }
 

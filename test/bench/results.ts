@@ -112,6 +112,15 @@ export interface TreesResult {
   apiTokens: TreeBuild;
 }
 
+export interface SandboxesResult {
+  /** Building the Sandboxes tree for one workspace with this many sandboxes. */
+  tree: TreeBuild;
+  /** The Sandboxes view hidden while sandboxes provision and the workspace switches: what was asked meanwhile. */
+  hidden: { ms: number; provisioning: number; workspaceSwitches: number; requests: RequestRecord[] };
+  /** One sandbox provisioning for `provisionMs` with the view open: what the view asked until it showed it running, and after. */
+  provisioning: { provisionMs: number; msUntilShownRunning: number; requests: RequestRecord[]; listRequests: number; requestsAfterRunning: number };
+}
+
 /** What the suite inside VS Code writes. */
 export interface SuiteResult {
   vscodeVersion: string;
@@ -122,6 +131,7 @@ export interface SuiteResult {
   sidebar?: SidebarResult;
   refresh?: RefreshResult;
   trees?: TreesResult;
+  sandboxes?: SandboxesResult;
   errors: { section: string; error: string }[];
 }
 

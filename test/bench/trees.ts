@@ -14,7 +14,7 @@ import type { Gc } from './gc';
 import { mintedSession, useSession } from './requests';
 import { spread, type TreeBuild, type TreesResult } from './results';
 
-class MemoryState {
+export class MemoryState {
   private readonly data = new Map<string, unknown>();
   get<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
@@ -24,18 +24,18 @@ class MemoryState {
   }
 }
 
-interface Provider<N> extends vscode.TreeDataProvider<N>, vscode.Disposable {
+export interface Provider<N> extends vscode.TreeDataProvider<N>, vscode.Disposable {
   refresh(): Promise<void>;
 }
 
-interface Sample {
+export interface Sample {
   rows: number;
   fetchMs: number;
   renderMs: number;
   heap: number;
 }
 
-async function buildOnce<N>(make: () => Provider<N>, kind: string, gc: Gc): Promise<Sample> {
+export async function buildOnce<N>(make: () => Provider<N>, kind: string, gc: Gc): Promise<Sample> {
   gc.collect();
   const before = process.memoryUsage().heapUsed;
   const provider = make();
@@ -60,7 +60,7 @@ async function buildOnce<N>(make: () => Provider<N>, kind: string, gc: Gc): Prom
   return { rows, fetchMs: t1 - t0, renderMs: t2 - t1, heap };
 }
 
-function summarize(samples: Sample[], seeded: number): TreeBuild {
+export function summarize(samples: Sample[], seeded: number): TreeBuild {
   return {
     seeded,
     items: Math.min(...samples.map((s) => s.rows)),

@@ -13,6 +13,9 @@ const SEEDED_WORKSPACES = ['Personal', 'Analytical Engines', 'Babbage Labs'];
 const SEEDED_TOKENS = ['ci-pipeline', 'laptop', 'deploy-bot'];
 const ACCOUNT = 'ada@example.com';
 const TOKEN_DESCRIPTION = 'e2e-release-pipeline';
+const SANDBOX_TASK = 'e2e-preview';
+const SANDBOX_IMAGE = 'modbox/ubuntu';
+const SANDBOX_TTL = '30 min';
 const UI_TIMEOUT = 30_000;
 
 export interface JourneyContext {
@@ -170,6 +173,69 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
         }
         assert.ok(!emulator.data().tokensByValue.has(createdToken), 'Modbox still accepts the revoked token');
         assert.ok(!(await listedTokenDescriptions(emulator)).includes(TOKEN_DESCRIPTION), 'Modbox still lists the revoked token');
+      },
+    },
+    {
+      name: 'Create Sandbox with an image and a TTL waits until it runs, and Open opens its URL',
+      async run() {
+        // The active workspace (Analytical Engines, chosen above) is the one the view lists.
+        const header = wb.paneHeader('Sandboxes');
+        await header.waitFor(visible);
+        if ((await header.getAttribute('aria-expanded')) === 'false') {
+          await header.click();
+        }
+        await header.hover();
+        await header.locator('.actions a.action-label[aria-label="Create Sandbox"]').click({ timeout: UI_TIMEOUT });
+        const input = wb.quickInputBox();
+        await input.waitFor(visible);
+        await input.fill(SANDBOX_TASK);
+        await input.press('Enter');
+        await wb.quickPickItem(SANDBOX_IMAGE).first().click({ timeout: UI_TIMEOUT });
+        await wb.quickPickItem(SANDBOX_TTL).first().click({ timeout: UI_TIMEOUT });
+        // No environment variables: an empty answer creates the sandbox (the title tells this prompt from the pickers).
+        await wb.quickInput().locator('.quick-input-title', { hasText: 'Environment Variables' }).waitFor(visible);
+        await input.fill('');
+        await input.press('Enter');
+
+        const running = wb.notification(`Sandbox '${SANDBOX_TASK}' is running.`);
+        await running.waitFor({ state: 'visible', timeout: 60_000 });
+        const live = [...emulator.data().sandboxes.values()].find((s) => s.taskId === SANDBOX_TASK && !s.destroyedAt);
+        assert.ok(live, 'Modbox has no such sandbox');
+        assert.strictEqual(live.image, 'modbox/ubuntu:24.04', 'the image picked is not the one provisioned');
+        assert.strictEqual(live.ttlSeconds, 30 * 60, 'the TTL picked is not the one provisioned');
+        await wb.row('Sandboxes', SANDBOX_TASK).waitFor(visible);
+
+        const isSandboxPage = (u: URL): boolean => u.origin === emulator.url && u.pathname === `/__sandbox/${live.id}/`;
+        const popup = session.waitForPopup(isSandboxPage, UI_TIMEOUT);
+        await running.getByRole('button', { name: 'Open', exact: true }).click();
+        const linkDialog = wb.dialog(/open the external website/i);
+        const first = await Promise.race([
+          popup.then(() => 'popup' as const),
+          linkDialog.waitFor(visible).then(() => 'dialog' as const),
+        ]);
+        if (first === 'dialog') {
+          ctx.log('VS Code asked to open the external website: Open');
+          await wb.dialogButton(linkDialog, 'Open').click();
+        }
+        const opened = await popup;
+        await opened.getByText(`sandbox ${SANDBOX_TASK} running`).first().waitFor(visible);
+        await opened.close();
+        await running.waitFor({ state: 'hidden', timeout: 20_000 }).catch(() => undefined);
+        await shot('sandboxes.png');
+      },
+    },
+    {
+      name: 'the trash icon destroys the sandbox after a confirmation naming it and its workspace',
+      async run() {
+        const row = wb.row('Sandboxes', SANDBOX_TASK);
+        await row.hover();
+        await row.locator('.actions a.action-label[aria-label="Destroy Sandbox"]').click({ timeout: UI_TIMEOUT });
+        const confirm = wb.dialog(`Destroy sandbox '${SANDBOX_TASK}' in workspace 'Analytical Engines'?`);
+        await confirm.waitFor(visible);
+        await wb.dialogButton(confirm, 'Destroy').click();
+        await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+        const left = [...emulator.data().sandboxes.values()].filter((s) => s.taskId === SANDBOX_TASK && !s.destroyedAt);
+        assert.deepStrictEqual(left, [], 'Modbox still runs the destroyed sandbox');
       },
     },
     {

@@ -303,6 +303,12 @@ export function buildStore(seed: SeedOption = 'default'): Store {
       const id = workspace(100 + i, name, name, ada, 1000 + i);
       member(id, ada, ROLES[i % ROLES.length], ada, 1000 + i);
       token(100 + i, ada, name, 1000 + i, null);
+      // And a running sandbox of that name (task id) in Ada's Personal workspace.
+      const sandboxId = seededId('sandbox', 100 + i);
+      s.sandboxes.set(sandboxId, {
+        id: sandboxId, taskId: name, workspaceId: personal, name, image: name, createdAt: seededDate(1000 + i), createdBy: ada.id,
+        updatedAt: seededDate(1000 + i), destroyedAt: null, readyAt: 0, outcome: 'running', envVars: {}, ttlSeconds: null,
+      });
     });
   } else if (typeof seed === 'object') {
     seedBulk(s, ada, seed, () => ++memberN);

@@ -16,7 +16,7 @@ import { cacheDir, repoRoot } from './paths';
 import { runRunner, type RunnerScope } from '../support/runnerLifecycle';
 import { launchVsCodeInBrowser, type VsCodeBrowserSession } from './session';
 
-const TIMEOUT_MS = 8 * 60 * 1000;
+const TIMEOUT_MS = 10 * 60 * 1000;
 const EMULATOR_HOST = '127.0.0.2';
 const BUILTIN_EXTENSIONS = path.join(cacheDir, 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'extensions');
 

@@ -12,6 +12,8 @@ import type { StoredSession } from '../../../src/auth/session/session';
 import { silentLogger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
 import { ApiTokensTreeProvider } from '../../../src/views/apiTokensTree';
+import { SandboxesTreeProvider } from '../../../src/views/sandboxesTree';
+import { SandboxFilterState, SandboxTtls } from '../../../src/views/sandboxState';
 import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
 import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
 import { MemorySecretStorage } from '../../support/memorySecretStorage';
@@ -26,6 +28,10 @@ import {
 /** Per-attempt deadline for these cells: the emulator answers in milliseconds unless told to hang. */
 const DEADLINE_MS = 700;
 const REVOKED_ID = '0d000000-0000-4000-8000-000000000002';
+/** Ada's Personal workspace and its seeded running sandbox (task id = name). */
+const PERSONAL = { id: '0b000000-0000-4000-8000-000000000001', name: 'Personal' };
+const SEEDED_SANDBOX = { id: '0e000000-0000-4000-8000-000000000001', task: 'notebook-runner' };
+const NEW_TASK = 'fault-matrix-sandbox';
 
 type Expect =
   /** The call fails with one of these kinds; the session stays exactly as it was. */
@@ -57,6 +63,11 @@ const OPERATIONS: Operation[] = [
   { name: 'create token', route: 'POST /api-tokens/' },
   { name: 'revoke token', route: 'DELETE /api-tokens/*' },
   { name: 'refresh', route: 'POST /auth/refresh', expiredLocally: true },
+  { name: 'list sandboxes', route: 'GET /sandboxes' },
+  { name: 'provision', route: 'POST /sandboxes/provision' },
+  { name: 'wait', route: 'POST /sandboxes/wait' },
+  { name: 'sandbox detail', route: 'GET /sandboxes/detail/*' },
+  { name: 'destroy', route: 'POST /sandboxes/destroy' },
 ];
 /** Shown in the matrix: our sign-in has no exchange call (tokens come in the callback), so no fault can hit one. */
 const NOT_APPLICABLE = 'sign-in callback';
@@ -169,9 +180,13 @@ describe('reliability: fault matrix (every fault x every call)', function () {
       const stored = await backend.store.read();
       await eventually(() => account.session?.accessToken === stored?.accessToken && account.session?.id === stored?.id, 5000, 'the account to follow the store');
     };
-    const tree = op.route === 'GET /workspaces'
+    const active = new ActiveWorkspace(new MemoryMemento(), () => account.apiUrl, () => account.session?.account.id);
+    const tree = op.route === 'GET /sandboxes'
+      ? new SandboxesTreeProvider({ account, log: silentLogger, clock: systemClock, setContext: () => undefined, withViewProgress: (_v, t) => t(),
+        activeWorkspace: active, filters: new SandboxFilterState(new MemoryMemento()), ttls: new SandboxTtls(new MemoryMemento(), () => Date.now()) })
+      : op.route === 'GET /workspaces'
       ? new WorkspacesTreeProvider({ account, log: silentLogger, clock: systemClock, setContext: () => undefined, withViewProgress: (_v, t) => t(),
-        activeWorkspace: new ActiveWorkspace(new MemoryMemento(), () => account.apiUrl, () => account.session?.account.id) })
+        activeWorkspace: active })
       : op.route === 'GET /api-tokens/'
         ? new ApiTokensTreeProvider({ account, log: silentLogger, clock: systemClock, setContext: () => undefined, withViewProgress: (_v, t) => t() })
         : undefined;
@@ -191,6 +206,9 @@ describe('reliability: fault matrix (every fault x every call)', function () {
       }
       await backend.store.write(before);
       await mirrored();
+      // The sandbox calls name the workspace they act on; the Sandboxes view lists the active one.
+      await active.set(PERSONAL);
+      const sandboxesBefore = await liveSandboxes();
       await control('POST', '/stats/reset');
       if (!armFirst) {
         await fault.arm(op.route);
@@ -221,7 +239,8 @@ describe('reliability: fault matrix (every fault x every call)', function () {
 
       // What the tree shows: an error row with Retry, or the signed-out state when the session ended.
       if (tree) {
-        const shown = await rows(tree as WorkspacesTreeProvider);
+        // rows() reads any tree the same way; the cast only picks one node type for it.
+        const shown = await rows(tree as unknown as WorkspacesTreeProvider);
         if (expect.outcome === 'transient') {
           assert.strictEqual(shown[0]?.contextValue, 'error', `no error row: ${JSON.stringify(shown)}`);
           assert.strictEqual(shown[0].command, 'modbox.refresh');
@@ -261,6 +280,17 @@ describe('reliability: fault matrix (every fault x every call)', function () {
       } else {
         assert.deepStrictEqual(tokensAfter, tokensBefore, 'a read changed the tokens');
       }
+      // Nothing lost, nothing doubled: one click provisions at most one sandbox, and destroy did what it said.
+      const sandboxesAfter = await liveSandboxes();
+      if (op.route === 'POST /sandboxes/provision') {
+        const provisioned = stats.requests.filter((r) => r.method === 'POST' && r.path === '/sandboxes/provision' && r.status === 200).length;
+        assert.ok(provisioned <= 1, `${provisioned} provisions answered for one click`);
+        assert.deepStrictEqual(sandboxesAfter, ok ? [...sandboxesBefore, NEW_TASK].sort() : sandboxesBefore, 'live sandboxes');
+      } else if (op.route === 'POST /sandboxes/destroy') {
+        assert.strictEqual(sandboxesAfter.includes(SEEDED_SANDBOX.task), !ok, ok ? 'reported destroyed, still live' : 'reported failed, but destroyed');
+      } else {
+        assert.deepStrictEqual(sandboxesAfter, sandboxesBefore, 'a read changed the sandboxes');
+      }
       // Rejections surface a tick after they happen.
       await new Promise((r) => setTimeout(r, 20));
       assert.deepStrictEqual(rejections.reasons.map(describeError), [], 'unhandled rejections');
@@ -276,7 +306,7 @@ describe('reliability: fault matrix (every fault x every call)', function () {
 async function perform(
   op: Operation,
   backend: Backend,
-  tree: WorkspacesTreeProvider | ApiTokensTreeProvider | undefined,
+  tree: WorkspacesTreeProvider | ApiTokensTreeProvider | SandboxesTreeProvider | undefined,
 ): Promise<{ ok: boolean; error?: unknown; signedOut?: boolean }> {
   if (tree) {
     // The way a user reads a list: the view loads it, and keeps any failure as its state.
@@ -298,6 +328,26 @@ async function perform(
         assert.strictEqual(alreadyGone, false, 'the token was reported already gone');
         break;
       }
+      case 'POST /sandboxes/provision': {
+        const provisioned = await backend.client.provisionSandbox(PERSONAL.id, { taskId: NEW_TASK, ttlSeconds: 600 });
+        assert.strictEqual(provisioned.status, 'provisioning');
+        break;
+      }
+      case 'POST /sandboxes/wait': {
+        const waited = await backend.client.waitForSandbox(PERSONAL.id, SEEDED_SANDBOX.task, { timeoutSeconds: 1, pollIntervalSeconds: 1 });
+        assert.strictEqual(waited.ready, true, 'a running sandbox was reported not ready');
+        break;
+      }
+      case 'GET /sandboxes/detail/*': {
+        const { sandbox } = await backend.client.getSandboxDetailJson(PERSONAL.id, SEEDED_SANDBOX.id);
+        assert.strictEqual(sandbox.name, SEEDED_SANDBOX.task);
+        break;
+      }
+      case 'POST /sandboxes/destroy': {
+        const { alreadyGone } = await backend.client.destroySandbox(PERSONAL.id, SEEDED_SANDBOX.task);
+        assert.strictEqual(alreadyGone, false, 'the sandbox was reported already gone');
+        break;
+      }
       case 'POST /auth/refresh':
         // A call that needs the refresh first: what the user sees is what it throws.
         await backend.client.listWorkspaces();
@@ -309,6 +359,18 @@ async function perform(
   } catch (error) {
     return { ok: false, error };
   }
+}
+
+/** The task ids of Ada's live (not destroyed) sandboxes in Personal, sorted, read straight from the emulator. */
+async function liveSandboxes(): Promise<string[]> {
+  const { access_token } = await mint();
+  const res = await fetch(`${emulatorUrl()}/sandboxes`, {
+    headers: { authorization: `Bearer ${access_token}`, 'x-workspace-id': PERSONAL.id },
+    signal: AbortSignal.timeout(10_000),
+  });
+  assert.strictEqual(res.status, 200, 'could not list sandboxes');
+  return ((await res.json()) as { sandboxes: { name: string; status: string }[] }).sandboxes
+    .filter((s) => s.status !== 'destroyed').map((s) => s.name).sort();
 }
 
 function printMatrix(results: Map<string, CellResult>): { passed: number; total: number } {

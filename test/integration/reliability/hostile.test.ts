@@ -8,6 +8,7 @@ import { MAX_CALLBACK_LENGTH } from '../../../src/auth/signIn/callback';
 import type { CallbackOutcome } from '../../../src/auth/signIn/signIn';
 import type { TestHooks } from '../../../src/extension';
 import type { ApiTokensTreeNode } from '../../../src/views/apiTokensTree';
+import type { SandboxesTreeNode } from '../../../src/views/sandboxesTree';
 import type { WorkspacesTreeNode } from '../../../src/views/workspacesTree';
 import {
   configure, hooks, nextCallback, openEditorLink, ScriptedSignInUi, sessionWhere, signOutQuietly, withTimeout,
@@ -15,7 +16,7 @@ import {
 import { recordFigures } from '../figures';
 import type { ModboxViews } from '../../../src/commands/register';
 import { signInAs } from '../views/extension';
-import { control, resetEmulator, setFault } from '../views/helpers';
+import { control, eventually, resetEmulator, ScriptedUi, setFault } from '../views/helpers';
 import { assertCleanMessage, CONTROL_OR_BIDI, issuedSecrets, mint } from './support';
 import { useInstalledExtension } from '../installed';
 
@@ -34,8 +35,10 @@ interface Forged {
 }
 
 const enc = encodeURIComponent;
-/** 7 variants x 2 lists, 3 member variants, 3 hostile-seed views. */
-const RESPONSE_CASE_COUNT = 7 * 2 + 3 + 3;
+/** 7 variants x 3 lists, 3 member variants, 4 hostile-seed views, 4 sandbox commands fed hostile answers. */
+const SANDBOX_COMMAND_CASES = 4;
+const RESPONSE_CASE_COUNT = 7 * 3 + 3 + 4 + SANDBOX_COMMAND_CASES;
+const PERSONAL = { id: '0b000000-0000-4000-8000-000000000001', name: 'Personal' };
 const wrongState = (): string => randomBytes(32).toString('base64url');
 
 const LINK_CASES: LinkCase[] = [
@@ -210,7 +213,7 @@ describe('reliability: hostile input', function () {
     interface ResponseCase {
       name: string;
       setup(): Promise<void>;
-      view: 'workspaces' | 'apiTokens' | 'members';
+      view: View;
       sees: Sees;
     }
 
@@ -243,6 +246,17 @@ describe('reliability: hostile input', function () {
       ] as const).map(([variant, sees]): ResponseCase => ({
         name: `${variant} API tokens`, view: 'apiTokens', sees, setup: () => setFault('GET /api-tokens/', { kind: 'hostile', variant }),
       })),
+      ...([
+        ['huge', { error: /^Couldn't load sandboxes: .*the response is too large/ }],
+        ['deep', { error: /^Couldn't load sandboxes: .*no readable sandboxes in the list/ }],
+        ['wrongTypes', notAList('sandboxes')],
+        ['proto', { labels: ['proto'] }],
+        ['markup', { labels: [SCRIPT] }],
+        ['null', notAList('sandboxes')],
+        ['empty', notAList('sandboxes')],
+      ] as const).map(([variant, sees]): ResponseCase => ({
+        name: `${variant} sandboxes`, view: 'sandboxes', sees, setup: () => setFault('GET /sandboxes', { kind: 'hostile', variant }),
+      })),
       // The list itself is the default one (three workspaces for Ada); each workspace's detail is hostile.
       ...([
         ['proto', ['proto@example.com']],
@@ -256,15 +270,20 @@ describe('reliability: hostile input', function () {
       // The default data plus 8 hostile names (markup, control characters, bidi, __proto__, 10,000 chars, blank, emoji).
       { name: 'hostile seed: workspaces', view: 'workspaces', sees: { atLeast: 11 }, setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
       { name: 'hostile seed: API tokens', view: 'apiTokens', sees: { atLeast: 11 }, setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
+      // notebook-runner and 8 running sandboxes with hostile names (and images); the destroyed one is filtered out.
+      { name: 'hostile seed: sandboxes', view: 'sandboxes', sees: { atLeast: 9 }, setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
       { name: 'hostile seed: members', view: 'members', sees: { atLeast: 11 + 11, everyWorkspaceHasMembers: true }, setup: () => control('POST', '/reset', { seed: 'hostile' }).then(() => undefined) },
     ];
 
-    assert.strictEqual(RESPONSE_CASES.length, RESPONSE_CASE_COUNT);
+    assert.strictEqual(RESPONSE_CASES.length + SANDBOX_COMMAND_CASES, RESPONSE_CASE_COUNT);
     for (const c of RESPONSE_CASES) {
       it(`renders ${c.name} as plain, inert text: ${describeSees(c.sees)}`, async () => {
         // Seeding resets the server's sessions, so the session comes after it.
         await c.setup();
         await signInAs(h);
+        if (c.view === 'sandboxes') {
+          await hv.activeWorkspace.set(PERSONAL);
+        }
         const items = await renderView(hv, c.view);
         const secrets = await issuedSecrets();
         for (const { item, data } of items) {
@@ -276,7 +295,9 @@ describe('reliability: hostile input', function () {
           assert.ok(!CONTROL_OR_BIDI.test(text), `control characters in ${JSON.stringify(text.slice(0, 60))}`);
           assert.ok(!CONTROL_OR_BIDI.test(String(item.description ?? '')), 'control characters in the description');
           if (data) {
-            assert.strictEqual(item.command, undefined, 'a data row runs a command');
+            // Only a running sandbox row has a click action: opening its (checked) URL.
+            assert.ok(item.command === undefined || (isSandboxRow(item) && item.command.command === 'modbox.openSandbox'),
+              `a data row runs ${item.command?.command}`);
             const tooltip = item.tooltip;
             if (tooltip !== undefined) {
               assert.ok(tooltip instanceof vscode.MarkdownString, 'tooltip is not a MarkdownString');
@@ -304,7 +325,99 @@ describe('reliability: hostile input', function () {
       });
     }
   });
+
+  describe('hostile sandbox answers in the commands', () => {
+    // The server's error text tries every way of becoming live: a Markdown command link, an icon, HTML, a bidi override.
+    const ext = useInstalledExtension(() => new ScriptedUi());
+    let h: TestHooks;
+    let ui: ScriptedUi;
+    const run = (command: string, ...args: unknown[]) => vscode.commands.executeCommand(command, ...args);
+
+    beforeEach(async () => {
+      ({ h, ui } = ext);
+      await signInAs(h);
+      await h.views.activeWorkspace.set(PERSONAL);
+      await h.views.sandboxes.refresh();
+    });
+    afterEach(() => resetEmulator());
+
+    /** Shown text that no surface can turn into a link, an icon or markup. */
+    const assertInert = async (text: string, what: string): Promise<void> => {
+      assertCleanMessage(text, await issuedSecrets(), what);
+      assert.ok(!/\]\(/.test(text), `${what} keeps a Markdown link: ${text}`);
+      assert.ok(!/(?<!\\)\$\(/.test(text), `${what} keeps an icon: ${text}`);
+      assert.ok(!/<[a-z]/i.test(text), `${what} keeps HTML: ${text}`);
+    };
+    const liveSandboxes = async (): Promise<string[]> => {
+      await h.views.sandboxes.refresh();
+      return (h.views.sandboxes.value?.sandboxes ?? []).filter((s) => s.status !== 'destroyed').map((s) => s.name).sort();
+    };
+    /** Answers Create Sandbox: the task id, the first image and TTL offered, no env vars. */
+    const answerCreate = (taskId: string): void => {
+      ui.answer('showInputBox', taskId).answer('showQuickPick', (items) => items[0], (items) => items[0]).answer('showInputBox', '');
+    };
+    const errorShown = (): string => {
+      const errors = ui.called('showErrorMessage');
+      assert.strictEqual(errors.length, 1, `error messages: ${JSON.stringify(errors.map((e) => e.message))}`);
+      return errors[0].message;
+    };
+
+    it('shows a refused provision\'s hostile error as plain text, and creates nothing', async () => {
+      const before = await liveSandboxes();
+      await setFault('POST /sandboxes/provision', { kind: 'hostile', variant: 'markup', times: 1 });
+      answerCreate('hostile-provision');
+      await run('modbox.createSandbox');
+      const message = errorShown();
+      assert.match(message, /hostile-provision/);
+      assert.match(message, /Open settings\] \(command:/, 'the server\'s words are kept, defused');
+      await assertInert(message, 'the provision error');
+      assert.deepStrictEqual(await liveSandboxes(), before);
+    });
+
+    it('shows a hostile wait answer as plain text; the sandbox itself is kept', async () => {
+      await control('POST', '/config', { sandboxProvisionMs: 60_000 });
+      await setFault('POST /sandboxes/wait', { kind: 'hostile', variant: 'markup' });
+      answerCreate('hostile-wait');
+      await run('modbox.createSandbox');
+      await eventually(() => ui.called('showErrorMessage').length > 0, 15_000, 'the wait to fail');
+      await assertInert(errorShown(), 'the wait error');
+      assert.ok((await liveSandboxes()).includes('hostile-wait'), 'the sandbox was lost');
+    });
+
+    it('shows a refused destroy\'s hostile error as plain text; the sandbox is still there', async () => {
+      await setFault('POST /sandboxes/destroy', { kind: 'hostile', variant: 'markup', times: 1 });
+      const row = h.views.sandboxes.rows.find((n) => n.sandbox.name === 'notebook-runner');
+      assert.ok(row, 'no notebook-runner row');
+      ui.answer('showWarningMessage', 'Destroy');
+      await run('modbox.destroySandbox', row);
+      await assertInert(errorShown(), 'the destroy error');
+      assert.ok((await liveSandboxes()).includes('notebook-runner'), 'reported failed, but destroyed');
+    });
+
+    it('offers hostile image names as plain text in the image picker', async () => {
+      await setFault('GET /sandbox-images', { kind: 'hostile', variant: 'markup' });
+      const before = await liveSandboxes();
+      ui.answer('showInputBox', 'hostile-images').answer('showQuickPick', undefined);
+      await run('modbox.createSandbox');
+      const picker = ui.called('showQuickPick')[0];
+      assert.ok(picker, 'no image picker');
+      const items = (picker.items ?? []) as vscode.QuickPickItem[];
+      assert.ok(items.length >= 2, `only ${items.length} item(s): the hostile image is missing`);
+      for (const item of items) {
+        for (const text of [item.label, item.description ?? '', item.detail ?? '']) {
+          assert.ok(!/\]\(/.test(text) && !/(?<!\\)\$\(/.test(text), `live markup in the picker: ${text}`);
+          assert.ok(!CONTROL_OR_BIDI.test(text), `control characters in the picker: ${JSON.stringify(text)}`);
+        }
+      }
+      assert.deepStrictEqual(await liveSandboxes(), before, 'Escape created a sandbox');
+    });
+  });
 });
+
+/** A sandbox row (its id is `sandbox/<workspace>/<sandbox>`). */
+function isSandboxRow(item: vscode.TreeItem): boolean {
+  return typeof item.id === 'string' && item.id.startsWith('sandbox/');
+}
 
 function describeSees(sees: Sees): string {
   if ('error' in sees) return 'an error row with Retry';
@@ -365,7 +478,16 @@ interface Rendered {
   children?: Rendered[];
 }
 
-async function renderView(hv: ModboxViews, view: 'workspaces' | 'apiTokens' | 'members'): Promise<Rendered[]> {
+type View = 'workspaces' | 'apiTokens' | 'members' | 'sandboxes';
+
+async function renderView(hv: ModboxViews, view: View): Promise<Rendered[]> {
+  if (view === 'sandboxes') {
+    await hv.sandboxes.refresh();
+    const nodes = ((await hv.sandboxes.getChildren()) ?? []) as SandboxesTreeNode[];
+    return nodes.map((node) => ({
+      item: hv.sandboxes.resolveTreeItem(hv.sandboxes.getTreeItem(node), node), data: node.kind === 'sandbox', kind: node.kind,
+    }));
+  }
   if (view === 'apiTokens') {
     await hv.apiTokens.refresh();
     const nodes = ((await hv.apiTokens.getChildren()) ?? []) as ApiTokensTreeNode[];
