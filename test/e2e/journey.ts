@@ -221,7 +221,26 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
         await opened.getByText(`sandbox ${SANDBOX_TASK} running`).first().waitFor(visible);
         await opened.close();
         await running.waitFor({ state: 'hidden', timeout: 20_000 }).catch(() => undefined);
+        // For the picture: the other two views folded and the sidebar wider, so the row's description shows whole.
+        const toggle = async (title: string, expanded: 'true' | 'false'): Promise<void> => {
+          const pane = wb.paneHeader(title);
+          if ((await pane.getAttribute('aria-expanded')) !== expanded) {
+            await pane.click({ position: { x: 40, y: 10 } });
+          }
+        };
+        await toggle('Workspaces', 'false');
+        await toggle('API Tokens', 'false');
+        const sidebar = await page.locator('.part.sidebar').boundingBox();
+        if (sidebar) {
+          const edge = { x: sidebar.x + sidebar.width - 1, y: sidebar.y + sidebar.height / 2 };
+          await page.mouse.move(edge.x, edge.y);
+          await page.mouse.down();
+          await page.mouse.move(edge.x + 200, edge.y, { steps: 10 });
+          await page.mouse.up();
+        }
         await shot('sandboxes.png');
+        await toggle('Workspaces', 'true');
+        await toggle('API Tokens', 'true');
       },
     },
     {
