@@ -7,6 +7,8 @@ import { somethingWentWrong } from '../views/errorText';
 import { createTreeViews, type ModboxTrees } from '../views/register';
 import { ActiveWorkspace } from '../workspace/activeWorkspace';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
+import { AccountStatusBar } from '../workspace/accountStatusBar';
+import { switchAccount } from './switchAccount';
 import { createApiToken, revokeApiToken } from './apiTokens';
 import { openDashboard } from './dashboard';
 import type { CommandEnv } from './env';
@@ -50,6 +52,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
   const activeWorkspace = deps.activeWorkspace ?? createActiveWorkspace(deps.globalState, () => deps.account);
   const trees = createTreeViews({ account: deps.account, log: deps.log, clock, activeWorkspace });
   const statusBar = new ActiveWorkspaceStatusBar(deps.account, activeWorkspace);
+  const accountStatusBar = new AccountStatusBar(deps.account);
 
   const env: CommandEnv = {
     account: deps.account,
@@ -78,6 +81,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
   context.subscriptions.push(
     trees,
     statusBar,
+    accountStatusBar,
     vscode.commands.registerCommand('modbox.refresh', guarded('Refresh', () => trees.refresh())),
     vscode.commands.registerCommand('modbox.createApiToken', guarded('Create API token', () => createApiToken(env))),
     vscode.commands.registerCommand('modbox.revokeApiToken', guarded('Revoke API token', (arg) => revokeApiToken(env, arg))),
@@ -85,6 +89,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.selectWorkspace', guarded('Select workspace', (arg) => selectWorkspace(env, arg))),
     vscode.commands.registerCommand('modbox.openDashboard', guarded('Open dashboard', () => openDashboard(env, 'home'))),
     vscode.commands.registerCommand('modbox.openApiTokensPage', guarded('Open API tokens page', () => openDashboard(env, 'apiTokens'))),
+    vscode.commands.registerCommand('modbox.switchAccount', guarded('Switch account', () => switchAccount(env))),
   );
   return { workspaces: trees.workspaces, apiTokens: trees.apiTokens, refresh: () => trees.refresh(), dispose: () => trees.dispose(), activeWorkspace };
 }
