@@ -3,7 +3,8 @@ import type { Transport } from '../api/transport';
 import type { Logger } from '../log/logger';
 import type { Ui } from '../ui/ui';
 import { systemClock } from '../util/clock';
-import { AccountService } from './accountService';
+import { normalizeApiUrl } from '../api/apiUrl';
+import { AccountService, type SelectionMemory } from './accountService';
 import { createBackend, transportFor } from './backend';
 import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './provider';
 import { PendingSignIns } from './signIn/pendingSignIn';
@@ -34,8 +35,11 @@ export function createAuth(context: vscode.ExtensionContext, deps: AuthDeps): Au
   const signIn = new SignIn({ log, clock, ui, pending, memento: context.globalState, host: signInHost() });
   const account = new AccountService(deps.apiUrl, {
     log,
-    createBackend: (apiUrl) =>
-      createBackend(apiUrl, {
+    secrets: context.secrets,
+    clock,
+    selection: selectionMemory(context.globalState),
+    createBackend: (apiUrl, accountId) =>
+      createBackend(apiUrl, accountId, {
         secrets: context.secrets,
         transport: transportFor(apiUrl, deps.transport),
         clock,
@@ -51,11 +55,36 @@ export function createAuth(context: vscode.ExtensionContext, deps: AuthDeps): Au
     signIn,
     account,
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, new ModboxAuthenticationProvider(account), {
-      supportsMultipleAccounts: false,
+      supportsMultipleAccounts: true,
     }),
     ...trackContextKeys(account, log),
   ];
   return { account, signIn, disposables };
+}
+
+const SELECTED_ACCOUNT_KEY = 'modbox.selectedAccount';
+
+/** The selected account per server, in globalState: account ids only, never tokens. */
+function selectionMemory(memento: vscode.Memento): SelectionMemory {
+  const all = (): Record<string, string> => {
+    const value = memento.get<unknown>(SELECTED_ACCOUNT_KEY);
+    return typeof value === 'object' && value !== null ? (value as Record<string, string>) : {};
+  };
+  return {
+    get: (apiUrl) => {
+      const id = all()[normalizeApiUrl(apiUrl)];
+      return typeof id === 'string' ? id : undefined;
+    },
+    set: (apiUrl, accountId) => {
+      const next = { ...all() };
+      if (accountId === undefined) {
+        delete next[normalizeApiUrl(apiUrl)];
+      } else {
+        next[normalizeApiUrl(apiUrl)] = accountId;
+      }
+      return memento.update(SELECTED_ACCOUNT_KEY, next);
+    },
+  };
 }
 
 function signInHost(): ConstructorParameters<typeof SignIn>[0]['host'] {
@@ -77,7 +106,8 @@ function trackContextKeys(account: AccountService, log: Logger): vscode.Disposab
   const update = (): void => {
     void vscode.commands.executeCommand('setContext', 'modbox.signedIn', account.session !== undefined);
     void vscode.commands.executeCommand('setContext', 'modbox.loaded', account.loaded);
+    void vscode.commands.executeCommand('setContext', 'modbox.accountCount', account.accounts.length);
   };
   account.load().then(update, (err: unknown) => log.error(`Could not load the Modbox session: ${String(err)}`));
-  return [account.onDidChangeSession(update)];
+  return [account.onDidChangeSession(update), account.onDidChangeAccounts(update)];
 }

@@ -9,9 +9,10 @@ import { TokenRefresher } from './session/refresh/tokenRefresher';
 import type { StoredSession } from './session/session';
 import { type SecretStorageLike, SessionStore } from './session/sessionStore';
 
-/** Everything that depends on the API URL; rebuilt when `modbox.apiUrl` changes. */
+/** Everything that belongs to one account on one API URL; rebuilt when `modbox.apiUrl` changes. */
 export interface Backend {
   readonly apiUrl: string;
+  readonly accountId: string;
   readonly store: SessionStore;
   readonly refresher: TokenRefresher;
   /** A client whose credentials come from `refresher`. */
@@ -32,15 +33,18 @@ export interface BackendDeps {
   workspaceId: () => string | undefined;
 }
 
-/** Wires store, refresher and client for one API URL. */
-export function createBackend(apiUrl: string, deps: BackendDeps): Backend {
+/**
+ * Wires store, refresher and client for one account on one API URL. The
+ * account id `''` gives a backend for signing in, whose store is never written.
+ */
+export function createBackend(apiUrl: string, accountId: string, deps: BackendDeps): Backend {
   const http = new HttpClient({ transport: deps.transport, baseUrl: apiUrl, version: deps.version, clock: deps.clock, logger: deps.log });
   // Refresh and logout carry their own credentials, so they need no session.
   const anonymous = new ModboxClient(http, {
     accessToken: () => Promise.reject(new ModboxError('unauthorized', 'Sign in to Modbox first.')),
     onUnauthorized: () => Promise.resolve(undefined),
   });
-  const store = new SessionStore(deps.secrets, apiUrl, deps.log);
+  const store = new SessionStore(deps.secrets, apiUrl, deps.log, accountId);
   const refresher = new TokenRefresher({
     store,
     clock: deps.clock,
@@ -62,6 +66,7 @@ export function createBackend(apiUrl: string, deps: BackendDeps): Backend {
   const client = new ModboxClient(http, credentials, { workspaceId: deps.workspaceId });
   return {
     apiUrl,
+    accountId,
     store,
     refresher,
     client,

@@ -4,9 +4,13 @@ import { type AccountService, toAuthenticationSession } from './accountService';
 export const PROVIDER_ID = 'modbox';
 export const PROVIDER_LABEL = 'Modbox';
 
+/** `getSessions`/`createSession` options; the `account` member is missing from older typings. */
+type SessionRequest = { account?: { id: string } } | undefined;
+
 /**
  * The `modbox` authentication provider other extensions (and the Accounts
- * menu) talk to. Modbox has no scopes, so every request gets the one session.
+ * menu) talk to. Modbox has no scopes: each account has one session, and a
+ * request names the account or gets them all (VS Code then asks the user).
  */
 export class ModboxAuthenticationProvider implements vscode.AuthenticationProvider {
   readonly onDidChangeSessions: vscode.Event<vscode.AuthenticationProviderAuthenticationSessionsChangeEvent>;
@@ -15,12 +19,21 @@ export class ModboxAuthenticationProvider implements vscode.AuthenticationProvid
     this.onDidChangeSessions = account.onDidChangeSessions;
   }
 
-  async getSessions(): Promise<vscode.AuthenticationSession[]> {
-    const session = await this.account.freshSession();
-    return session ? [toAuthenticationSession(session)] : [];
+  async getSessions(_scopes?: readonly string[], options?: SessionRequest): Promise<vscode.AuthenticationSession[]> {
+    const wanted = options?.account?.id;
+    const ids = this.account.sessions(wanted).map((s) => s.account.id);
+    const sessions = await Promise.all(ids.map((id) => this.account.freshSession(id)));
+    return sessions.flatMap((s) => (s ? [toAuthenticationSession(s)] : []));
   }
 
-  async createSession(): Promise<vscode.AuthenticationSession> {
+  async createSession(_scopes: readonly string[], options?: SessionRequest): Promise<vscode.AuthenticationSession> {
+    // The browser decides which identity signs in; asking for a known account
+    // that still has a session just returns it.
+    const wanted = options?.account?.id;
+    const existing = wanted === undefined ? undefined : await this.account.freshSession(wanted);
+    if (existing) {
+      return toAuthenticationSession(existing);
+    }
     const session = await this.account.signIn();
     if (!session) {
       throw new vscode.CancellationError();
@@ -29,8 +42,9 @@ export class ModboxAuthenticationProvider implements vscode.AuthenticationProvid
   }
 
   async removeSession(sessionId: string): Promise<void> {
-    if (this.account.session?.id === sessionId) {
-      await this.account.signOut();
+    const session = this.account.sessions().find((s) => s.id === sessionId);
+    if (session) {
+      await this.account.signOut(session.account.id);
     }
   }
 }

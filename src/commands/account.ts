@@ -19,18 +19,7 @@ export function registerAccountCommands(deps: AccountCommandDeps): vscode.Dispos
   const ui = deps.ui ?? vscodeUi;
   return [
     vscode.commands.registerCommand('modbox.signIn', async (options?: SignInOptions) => {
-      if (account.session) {
-        const switchAccount = vscode.l10n.t('Sign Out and Switch');
-        const choice = await ui.showInformationMessage(
-          vscode.l10n.t('You are signed in to Modbox as {0}.', messageText(account.session.account.label)),
-          {},
-          switchAccount,
-        );
-        if (choice !== switchAccount) {
-          return;
-        }
-        await account.signOut();
-      }
+      // Signed in already: the browser's identity adds an account (or renews a known one).
       try {
         const session = await account.signIn(sanitizeOptions(options));
         if (session) {

@@ -10,6 +10,8 @@ import { watchBindingProblems } from '../workspace/bindingWarning';
 import { vscodeFolderBindings } from '../workspace/folderBindings';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
 import { trackWorkspaceChosen } from '../workspace/workspaceChosenKey';
+import { AccountStatusBar } from '../workspace/accountStatusBar';
+import { switchAccount } from './switchAccount';
 import { createApiToken, revokeApiToken } from './apiTokens';
 import { openDashboard } from './dashboard';
 import { copySandboxLink, openDeepLink } from './deepLink';
@@ -76,6 +78,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
       void trees.workspaces.ensureLoaded();
     }
   };
+  const accountStatusBar = new AccountStatusBar(deps.account);
 
   const env: CommandEnv = {
     account: deps.account,
@@ -118,6 +121,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     activeWorkspace.onDidChange(checkBinding),
     deps.account.onDidChangeSession(checkBinding),
     vscode.commands.registerCommand('modbox.copySandboxLink', guarded('Copy sandbox link', (arg) => copySandboxLink(env, arg))),
+    accountStatusBar,
     vscode.commands.registerCommand('modbox.refresh', guarded('Refresh', () => trees.refresh())),
     vscode.commands.registerCommand('modbox.createApiToken', guarded('Create API token', () => createApiToken(env))),
     vscode.commands.registerCommand('modbox.revokeApiToken', guarded('Revoke API token', (arg) => revokeApiToken(env, arg))),
@@ -137,6 +141,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     vscode.commands.registerCommand('modbox.showAllSandboxes', guarded('Show all sandboxes', () => filterSandboxes(env, 'all'))),
     vscode.commands.registerCommand('modbox.showRunningSandboxes', guarded('Show running sandboxes', () => filterSandboxes(env, 'running'))),
     vscode.commands.registerCommand('modbox.writeEnvFile', guarded('Write credentials to .env', () => writeEnvFile(env))),
+    vscode.commands.registerCommand('modbox.switchAccount', guarded('Switch account', () => switchAccount(env))),
   );
   checkBinding();
   if (terminal) {

@@ -12,6 +12,7 @@ import type { ActiveWorkspace } from '../workspace/activeWorkspace';
 import { stoppedMessage, TerminalCredentials, terminalTokenApi, type GoneResult, type RevokeResult, type SignedInOwner } from './credentials';
 import { offerTerminalCredentials, shouldOffer } from './offer';
 import { terminalTokenDescription, terminalVariables } from './variables';
+import type { TerminalTokenOwner } from './tokenStore';
 
 export const TERMINAL_CREDENTIALS_SETTING = 'terminal.credentials';
 export const TERMINAL_CREDENTIALS_CONTEXT = 'modbox.terminalCredentialsOn';
@@ -134,7 +135,10 @@ export class TerminalFeature implements vscode.Disposable {
       // Signed out or another account: the variables go at once, whatever the server says later.
       this.clearVariables();
       this.errorShown = false;
-      this.queue(() => this.credentials.sessionEnded(previous));
+      // An account that is merely no longer the selected one keeps its token for when it is selected again.
+      if (!this.stillSignedIn(previous)) {
+        this.queue(() => this.credentials.sessionEnded(previous));
+      }
     }
     if (next && (!previous || !sameOwner(previous, next))) {
       this.queue(() => this.start());
@@ -143,10 +147,17 @@ export class TerminalFeature implements vscode.Disposable {
     }
   }
 
+  private stillSignedIn(owner: { apiUrl: string; accountId: string }): boolean {
+    return owner.apiUrl === this.deps.account.apiUrl
+      && this.deps.account.accounts.some((a) => a.id === owner.accountId && a.session !== undefined);
+  }
+
   /** Queued behind `sessionEnded` (the session change fires first), so it revokes what that step set aside. */
   private signingOut(client: ModboxClient, session: StoredSession): Promise<void> {
-    this.clearVariables();
     const owner = { apiUrl: this.deps.account.apiUrl, accountId: session.account.id };
+    if (!this.owner || sameOwner(this.owner, owner)) {
+      this.clearVariables();
+    }
     return new Promise((resolve) => this.queue(async () => {
       try {
         this.reportRevoke(await this.credentials.sessionEnding(owner, terminalTokenApi(client)));
@@ -298,6 +309,6 @@ function ownerOf(account: Account): SignedInOwner | undefined {
   return session && { apiUrl: account.apiUrl, accountId: session.account.id, canManageTokens: session.kind === 'sso' };
 }
 
-function sameOwner(a: SignedInOwner, b: SignedInOwner): boolean {
+function sameOwner(a: TerminalTokenOwner, b: TerminalTokenOwner): boolean {
   return a.apiUrl === b.apiUrl && a.accountId === b.accountId;
 }

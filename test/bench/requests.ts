@@ -3,9 +3,8 @@
 import { performance } from 'perf_hooks';
 import * as vscode from 'vscode';
 import { sessionFromTokens, type StoredSession } from '../../src/auth/session/session';
-import { SessionStore } from '../../src/auth/session/sessionStore';
+import { storeAccountSession } from '../support/accountStorage';
 import type { TestHooks } from '../../src/extension';
-import { silentLogger } from '../../src/log/logger';
 import { mint } from '../support/emulatorControl';
 import { resetStats, sleep, stats, until } from './emulator';
 import { spread, type RefreshResult, type RequestRecord, type SidebarResult } from './results';
@@ -27,7 +26,7 @@ export async function hooks(): Promise<TestHooks> {
 
 /** Writes a session where the extension keeps it (as another window would) and waits until the extension holds it. */
 export async function useSession(h: TestHooks, session: StoredSession): Promise<void> {
-  await new SessionStore(h.secrets, h.account.apiUrl, silentLogger).write(session);
+  await storeAccountSession(h.secrets, h.account.apiUrl, session);
   await until(() => h.account.session?.accessToken === session.accessToken, 10_000, 'the extension to pick up the session');
 }
 

@@ -1,7 +1,8 @@
 // A user's first session with the packaged extension, step by step, in
 // code-server driven by headless Chromium: open the view, sign in through the
 // browser (the emulator's real consent page), browse, create and revoke an API
-// token, sign out. Each step waits for what the user would see; none sleeps.
+// token, add a second account and switch between the two, let another
+// extension pick one, sign out of each. Each step waits for what the user would see; none sleeps.
 import * as assert from 'assert';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
@@ -12,6 +13,8 @@ import { Workbench } from './workbench';
 const SEEDED_WORKSPACES = ['Personal', 'Analytical Engines', 'Babbage Labs'];
 const SEEDED_TOKENS = ['ci-pipeline', 'laptop', 'deploy-bot'];
 const ACCOUNT = 'ada@example.com';
+/** The second identity the emulator's SSO page signs in as (its `ssoEmail`). */
+const SECOND_ACCOUNT = 'grace@example.com';
 const TOKEN_DESCRIPTION = 'e2e-release-pipeline';
 const SANDBOX_TASK = 'e2e-preview';
 const SANDBOX_IMAGE = 'modbox/ubuntu';
@@ -46,6 +49,15 @@ async function listedTokenDescriptions(emulator: Emulator): Promise<string[]> {
   return ((await res.json()) as TokenListing[]).map((t) => t.description);
 }
 
+/** Waits (polling the in-process emulator, no fixed sleep) until `read()` reaches `want`. */
+async function eventuallyCount(read: () => number, want: number, message: string): Promise<void> {
+  const until = Date.now() + UI_TIMEOUT;
+  while (read() < want && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  assert.strictEqual(read(), want, message);
+}
+
 export function journey(ctx: JourneyContext): { steps: Step[]; token(): string | undefined } {
   const { session, emulator } = ctx;
   const page: Page = session.page;
@@ -61,6 +73,28 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
   };
   const visible = { state: 'visible', timeout: UI_TIMEOUT } as const;
   const gone = { state: 'hidden', timeout: UI_TIMEOUT } as const;
+
+  /** After "Continue with GitHub": the emulator's consent page opens in the browser, shows `account`, and the user continues. */
+  const approveInBrowser = async (account: string): Promise<void> => {
+    // VS Code asks before opening a site that is not trusted yet: the user says Open.
+    const isConsentPage = (u: URL): boolean => u.origin === emulator.url && u.pathname === '/auth/sso/github';
+    const popup = session.waitForPopup(isConsentPage, UI_TIMEOUT);
+    const linkDialog = wb.dialog(/open the external website/i);
+    const first = await Promise.race([
+      popup.then(() => 'popup' as const),
+      linkDialog.waitFor(visible).then(() => 'dialog' as const),
+    ]);
+    if (first === 'dialog') {
+      ctx.log('VS Code asked to open the external website: Open');
+      await wb.dialogButton(linkDialog, 'Open').click();
+    }
+    const consent = await popup;
+    await consent.getByText('Sign in to Modbox with GitHub').first().waitFor(visible);
+    await consent.getByText(account).first().waitFor(visible);
+    await consent.locator('#continue').click();
+    // The relay page (behind code-server's login, through /proxy/<port>/) reached VS Code.
+    await consent.getByText('You can close this tab and return to VS Code.').waitFor(visible);
+  };
 
   const steps: Step[] = [
     {
@@ -81,25 +115,7 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
       async run() {
         await wb.welcome('Workspaces').getByRole('button', { name: 'Sign in to Modbox' }).click();
         await wb.quickPickItem('Continue with GitHub').click({ timeout: UI_TIMEOUT });
-
-        // VS Code asks before opening a site that is not trusted yet: the user says Open.
-        const isConsentPage = (u: URL): boolean => u.origin === emulator.url && u.pathname === '/auth/sso/github';
-        const popup = session.waitForPopup(isConsentPage, UI_TIMEOUT);
-        const linkDialog = wb.dialog(/open the external website/i);
-        const first = await Promise.race([
-          popup.then(() => 'popup' as const),
-          linkDialog.waitFor(visible).then(() => 'dialog' as const),
-        ]);
-        if (first === 'dialog') {
-          ctx.log('VS Code asked to open the external website: Open');
-          await wb.dialogButton(linkDialog, 'Open').click();
-        }
-        const consent = await popup;
-        await consent.getByText('Sign in to Modbox with GitHub').first().waitFor(visible);
-        await consent.getByText(ACCOUNT).first().waitFor(visible);
-        await consent.locator('#continue').click();
-        // The relay page (behind code-server's login, through /proxy/<port>/) reached VS Code.
-        await consent.getByText('You can close this tab and return to VS Code.').waitFor(visible);
+        await approveInBrowser(ACCOUNT);
 
         for (const name of SEEDED_WORKSPACES) {
           await wb.row('Workspaces', name).waitFor(visible);
@@ -258,7 +274,47 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
       },
     },
     {
-      name: 'another extension gets the Modbox session through getSession once the user allows it',
+      name: 'signing in with a second identity adds an account, and the switcher changes whose workspaces the sidebar shows',
+      async run() {
+        emulator.setConfig({ ssoEmail: SECOND_ACCOUNT });
+        try {
+          const header = wb.paneHeader('Workspaces');
+          await header.hover();
+          await header.locator('.actions a.action-label[aria-label="Switch Account"]').click({ timeout: UI_TIMEOUT });
+          await wb.quickPickItem('Add Another Account').click({ timeout: UI_TIMEOUT });
+          await wb.quickPickItem('Continue with GitHub').click({ timeout: UI_TIMEOUT });
+          await approveInBrowser(SECOND_ACCOUNT);
+        } finally {
+          emulator.setConfig({ ssoEmail: ACCOUNT });
+        }
+        await wb.notification(`Signed in to Modbox as ${SECOND_ACCOUNT}`).waitFor(visible);
+        await wb.row('Workspaces', "Grace's Workspace").waitFor(visible);
+        await wb.row('Workspaces', 'Personal').waitFor(gone);
+        await wb.statusBarItem(SECOND_ACCOUNT).waitFor(visible);
+
+        await wb.activityBarItem('Accounts').click();
+        await wb.menuItem(`${ACCOUNT} (Modbox)`).waitFor(visible);
+        await wb.menuItem(`${SECOND_ACCOUNT} (Modbox)`).waitFor(visible);
+        await page.keyboard.press('Escape');
+        await wb.menuItem(`${ACCOUNT} (Modbox)`).waitFor(gone);
+
+        // Back to Ada from the status bar: her workspaces and her active workspace return.
+        await wb.statusBarItem(SECOND_ACCOUNT).click({ timeout: UI_TIMEOUT });
+        await wb.quickPickItem(ACCOUNT).click({ timeout: UI_TIMEOUT });
+        for (const name of SEEDED_WORKSPACES) {
+          await wb.row('Workspaces', name).waitFor(visible);
+        }
+        await wb.row('Workspaces', "Grace's Workspace").waitFor(gone);
+        await wb.statusBarItem(ACCOUNT).waitFor(visible);
+        await wb.statusBarItem('Analytical Engines').waitFor(visible);
+        // Focus goes back to the tree: a focused status bar item keeps its hover open, which later steps would read.
+        await wb.row('Workspaces', 'Personal').click();
+        await page.mouse.move(900, 650, { steps: 5 });
+        await page.locator('.workbench-hover-container').waitFor(gone);
+      },
+    },
+    {
+      name: 'another extension gets a Modbox session through getSession: with two accounts VS Code asks which',
       async run() {
         await page.keyboard.press('F1');
         const input = wb.quickInputBox();
@@ -266,26 +322,43 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
         await input.fill('>Modbox Consumer: Use Modbox Session');
         await wb.quickPickItem('Modbox Consumer: Use Modbox Session').click({ timeout: UI_TIMEOUT });
         const consent = wb.dialog("The extension 'Modbox Consumer' wants to sign in using Modbox.");
-        await consent.waitFor(visible);
-        await wb.dialogButton(consent, 'Allow').click();
+        const picker = wb.quickPickItem(SECOND_ACCOUNT);
+        const first = await Promise.race([
+          consent.waitFor(visible).then(() => 'dialog' as const),
+          picker.waitFor(visible).then(() => 'picker' as const),
+        ]);
+        ctx.log(`VS Code asked through its ${first === 'picker' ? 'account picker' : 'consent dialog'}`);
+        if (first === 'dialog') {
+          await wb.dialogButton(consent, 'Allow').click();
+          await picker.waitFor(visible);
+        }
+        // Both accounts are offered; the user picks Ada.
+        await wb.quickPickItem(ACCOUNT).click({ timeout: UI_TIMEOUT });
         await wb.notification(`Modbox Consumer: ${ACCOUNT}, GET /workspaces 200`).waitFor(visible);
       },
     },
     {
-      name: 'signing out from the Accounts menu brings the welcome back',
+      name: 'signing out of each account from the Accounts menu ends only its session, then brings the welcome back',
       async run() {
-        const logoutsBefore = emulator.stats().logoutCalls;
-        await wb.activityBarItem('Accounts').click();
-        const account = wb.menuItem(`${ACCOUNT} (Modbox)`);
-        await account.hover({ timeout: UI_TIMEOUT });
-        await wb.menuItem('Sign Out').click({ timeout: UI_TIMEOUT });
-        const confirm = wb.dialog(/sign out/i);
-        await confirm.waitFor(visible);
-        await wb.dialogButton(confirm, 'Sign Out').click();
+        for (const [label, next] of [[ACCOUNT, "Grace's Workspace"], [SECOND_ACCOUNT, undefined]] as const) {
+          const logoutsBefore = emulator.stats().logoutCalls;
+          await wb.activityBarItem('Accounts').click();
+          const account = wb.menuItem(`${label} (Modbox)`);
+          await account.hover({ timeout: UI_TIMEOUT });
+          await wb.menuItem('Sign Out').click({ timeout: UI_TIMEOUT });
+          const confirm = wb.dialog(/sign out/i);
+          await confirm.waitFor(visible);
+          await wb.dialogButton(confirm, 'Sign Out').click();
+          if (next) {
+            // The other account is still signed in: the sidebar shows it.
+            await wb.row('Workspaces', next).waitFor(visible);
+            await wb.statusBarItem('Analytical Engines').waitFor(gone);
+          }
+          await eventuallyCount(() => emulator.stats().logoutCalls, logoutsBefore + 1, 'the session was not ended on the server');
+        }
         await wb.welcome('Workspaces').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
         await wb.welcome('API Tokens').getByRole('button', { name: 'Sign in to Modbox' }).waitFor(visible);
-        await wb.statusBarItem('Analytical Engines').waitFor(gone);
-        assert.strictEqual(emulator.stats().logoutCalls, logoutsBefore + 1, 'the session was not ended on the server');
+        await wb.statusBarItem(SECOND_ACCOUNT).waitFor(gone);
       },
     },
   ];

@@ -26,6 +26,7 @@ const COMMANDS = [
   'modbox.copySandboxLink',
   'modbox.openTerminal',
   'modbox.writeEnvFile',
+  'modbox.switchAccount',
 ];
 
 function versionAtLeast(version: string, major: number, minor: number): boolean {

@@ -17,6 +17,8 @@ export interface RefreshLeaseLike {
 export interface SecretRefreshLeaseOptions {
   secrets: SecretStorageLike;
   apiUrl: string;
+  /** Each account has its own lease, so refreshing one never waits on another. */
+  accountId?: string;
   clock: Clock;
   log: Logger;
   /** Identifies this window; random by default. */
@@ -58,7 +60,8 @@ export class SecretRefreshLease implements RefreshLeaseLike {
   }
 
   constructor(private readonly options: SecretRefreshLeaseOptions) {
-    this.key = options.key ?? LEASE_KEY_PREFIX + normalizeApiUrl(options.apiUrl);
+    const server = normalizeApiUrl(options.apiUrl);
+    this.key = options.key ?? LEASE_KEY_PREFIX + (options.accountId ? JSON.stringify([server, options.accountId]) : server);
     this.ttlMs = options.ttlMs ?? 30_000;
     this.settleMs = options.settleMs ?? 150;
   }

@@ -14,15 +14,22 @@ export interface SecretStorageLike {
 }
 
 const SESSION_KEY_PREFIX = 'modbox.session.v1:';
+const ACCOUNT_SESSION_KEY_PREFIX = 'modbox.accountSession.v1:';
 
-/** Where the session for `apiUrl` is kept in SecretStorage. */
-export function sessionKey(apiUrl: string): string {
+/** Where the single-account version kept the one session for `apiUrl`; read once, by the migration. */
+export function legacySessionKey(apiUrl: string): string {
   return SESSION_KEY_PREFIX + normalizeApiUrl(apiUrl);
 }
 
+/** Where the session of one account on `apiUrl` is kept in SecretStorage. */
+export function sessionKey(apiUrl: string, accountId: string): string {
+  // JSON keeps any account id from colliding with another server's URL.
+  return ACCOUNT_SESSION_KEY_PREFIX + JSON.stringify([normalizeApiUrl(apiUrl), accountId]);
+}
+
 /**
- * The stored session for one API URL. SecretStorage is the source of truth
- * shared by all windows; nothing here caches.
+ * The stored session of one account on one API URL. SecretStorage is the
+ * source of truth shared by all windows; nothing here caches.
  */
 export class SessionStore {
   readonly key: string;
@@ -32,9 +39,12 @@ export class SessionStore {
     readonly secrets: SecretStorageLike,
     apiUrl: string,
     private readonly log: Logger,
+    readonly accountId: string,
+    /** Only the migration passes one: the single-account key. */
+    key?: string,
   ) {
     this.normalizedApiUrl = normalizeApiUrl(apiUrl);
-    this.key = sessionKey(apiUrl);
+    this.key = key ?? sessionKey(apiUrl, accountId);
   }
 
   /** Never throws. Unreadable data is deleted so it cannot cause a sign-in loop. */
@@ -63,7 +73,11 @@ export class SessionStore {
     return session;
   }
 
+  /** Writes only a session of this store's account, so a mix-up can never put one account's tokens under another. */
   async write(session: StoredSession): Promise<void> {
+    if (this.accountId !== '' && session.account.id !== this.accountId) {
+      throw new Error('A Modbox session was about to be stored under another account.');
+    }
     await this.secrets.store(this.key, JSON.stringify(session));
   }
 

@@ -158,7 +158,10 @@ export async function openEditorLink(query: string): Promise<void> {
 }
 
 export async function signOutQuietly(h: TestHooks): Promise<void> {
-  await h.account.signOut();
+  // Every account, including one whose session was lost: each test starts from none.
+  for (const account of h.account.accounts) {
+    await h.account.signOut(account.id);
+  }
   await sessionWhere(h, (s) => s === undefined);
 }
 

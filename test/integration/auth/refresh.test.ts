@@ -5,7 +5,7 @@ import { createUndiciTransport } from '../../../src/api/transport/undiciTranspor
 import type { Backend } from '../../../src/auth/backend';
 import { createBackend } from '../../../src/auth/backend';
 import { sessionFromTokens, type StoredSession } from '../../../src/auth/session/session';
-import { SessionStore } from '../../../src/auth/session/sessionStore';
+import { accountStore, storeAccountSession } from '../../support/accountStorage';
 import type { TestHooks } from '../../../src/extension';
 import { silentLogger } from '../../../src/log/logger';
 import { systemClock } from '../../../src/util/clock';
@@ -35,12 +35,20 @@ describe('staying signed in (real VS Code, emulator)', function () {
   const ext = useInstalledExtension(() => new ScriptedSignInUi());
   let h: TestHooks;
   let prompts: ScriptedSignInUi;
-  let otherWindow: SessionStore;
+  /** Another window signing in as the minted user (the seeded Ada): her own key and the account index. */
+  let otherWindow: { write(session: StoredSession): Promise<void>; read(): Promise<StoredSession | undefined> };
   const extra: Backend[] = [];
 
   beforeEach(() => {
     ({ h, ui: prompts } = ext);
-    otherWindow = new SessionStore(h.secrets, h.account.apiUrl, silentLogger);
+    let accountId: string | undefined;
+    otherWindow = {
+      write: (session) => {
+        accountId = session.account.id;
+        return storeAccountSession(h.secrets, h.account.apiUrl, session);
+      },
+      read: () => (accountId ? accountStore(h.secrets, h.account.apiUrl, accountId).read() : Promise.resolve(undefined)),
+    };
   });
 
   afterEach(() => {
@@ -48,8 +56,8 @@ describe('staying signed in (real VS Code, emulator)', function () {
   });
 
   /** A second window: its own store, refresher and client over the same SecretStorage. */
-  function secondWindow(): Backend {
-    const backend = createBackend(h.account.apiUrl, {
+  function secondWindow(accountId: string): Backend {
+    const backend = createBackend(h.account.apiUrl, accountId, {
       secrets: h.secrets,
       transport: createUndiciTransport({ env: {} }),
       clock: systemClock,
@@ -77,14 +85,16 @@ describe('staying signed in (real VS Code, emulator)', function () {
   });
 
   it('two windows sharing one keychain never present a spent refresh token', async () => {
-    const other = secondWindow();
+    let other: Backend | undefined;
     for (let round = 0; round < 4; round++) {
       const current = (await otherWindow.read()) ?? (await expiredSession());
+      other ??= secondWindow(current.account.id);
+      const window2 = other;
       await otherWindow.write({ ...current, accessExpiresAt: Date.now() - 1_000 });
       await sessionWhere(h, (s) => (s?.accessExpiresAt ?? Infinity) < Date.now());
       const results = await Promise.all([
         ...Array.from({ length: 5 }, () => h.account.freshSession()),
-        ...Array.from({ length: 5 }, () => other.refresher.freshSession()),
+        ...Array.from({ length: 5 }, () => window2.refresher.freshSession()),
       ]);
       assert.ok(results.every((r) => r !== undefined), `round ${round}: a window lost its session`);
     }
@@ -92,7 +102,7 @@ describe('staying signed in (real VS Code, emulator)', function () {
     assert.strictEqual(s.refreshReuse, 0, 'a spent refresh token was presented');
     assert.ok(s.refreshCalls >= 4, `expected a refresh per round, saw ${s.refreshCalls}`);
     const mine = await h.account.freshSession();
-    const theirs = await other.refresher.freshSession();
+    const theirs = await other?.refresher.freshSession();
     assert.strictEqual(mine?.accessToken, theirs?.accessToken, 'the windows disagree on the session');
   });
 

@@ -3,7 +3,9 @@
 import * as assert from 'assert';
 import { randomBytes } from 'crypto';
 import * as vscode from 'vscode';
+import { accountIndexKey, parseIndex } from '../../../src/auth/session/accountIndex';
 import { sessionKey } from '../../../src/auth/session/sessionStore';
+import { indexAccount } from '../../support/accountStorage';
 import type { TestHooks } from '../../../src/extension';
 import {
   claimsOf, configure, control, createRealApiToken, emulatorUrl, nextCallback, openEditorLink, ScriptedSignInUi, sessionWhere, stats, withTimeout,
@@ -169,7 +171,7 @@ describe('sign-in with Modbox (real VS Code, emulator, headless browser)', funct
     prompts.secrets = ['mbx_thisIsNotARealToken123'];
     await assert.rejects(h.account.signIn({ method: 'apiToken' }), /didn't accept this API token/);
     assert.strictEqual(h.account.session, undefined);
-    assert.strictEqual(await h.secrets.get(sessionKey(h.account.apiUrl)), undefined, 'something was stored');
+    assert.deepStrictEqual(parseIndex((await h.secrets.get(accountIndexKey(h.account.apiUrl))) ?? ''), [], 'an account was added');
 
     prompts.secrets = [token];
     const session = await h.account.signIn({ method: 'apiToken' });
@@ -287,7 +289,7 @@ describe('sign-in with Modbox (real VS Code, emulator, headless browser)', funct
     await h.account.signOut();
     await removed;
     assert.strictEqual(h.account.session, undefined);
-    assert.strictEqual(await h.secrets.get(sessionKey(h.account.apiUrl)), undefined);
+    assert.strictEqual(await h.secrets.get(sessionKey(h.account.apiUrl, session.account.id)), undefined);
     assert.strictEqual((await stats()).logoutCalls, 1);
     assert.strictEqual(await workspacesStatus(session.accessToken), 401, 'the server still accepts the old token');
     assert.deepStrictEqual(await vscode.authentication.getAccounts('modbox'), []);
@@ -296,14 +298,15 @@ describe('sign-in with Modbox (real VS Code, emulator, headless browser)', funct
   it('follows a sign-in and a sign-out made in another window', async () => {
     await configure({ autoConsent: 'approve' });
     const minted = (await control('POST', '/session', {})) as { access_token: string; refresh_token: string };
-    const key = sessionKey(h.account.apiUrl);
     const claims = claimsOf(minted.access_token);
+    const key = sessionKey(h.account.apiUrl, String(claims.sub));
     const now = Date.now();
     await h.secrets.store(key, JSON.stringify({
       id: `modbox:${String(claims.sub)}`, kind: 'sso', accessToken: minted.access_token, refreshToken: minted.refresh_token,
       accessExpiresAt: now + 300_000, refreshExpiresAt: now + 1_800_000,
       account: { id: String(claims.sub), label: 'ada@example.com' }, provider: 'github', createdAt: now,
     }));
+    await indexAccount(h.secrets, h.account.apiUrl, { account: { id: String(claims.sub), label: 'ada@example.com' } });
     const seen = await sessionWhere(h, (s) => s !== undefined);
     assert.strictEqual(seen?.accessToken, minted.access_token);
     await h.secrets.delete(key);

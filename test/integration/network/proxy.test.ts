@@ -9,9 +9,8 @@ import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { ModboxError } from '../../../src/api/errors';
 import { isLoopbackHost } from '../../../src/api/proxy';
-import { SessionStore } from '../../../src/auth/session/sessionStore';
+import { clearServer } from '../../support/accountStorage';
 import type { TestHooks } from '../../../src/extension';
-import { silentLogger } from '../../../src/log/logger';
 import { startEmulator, type Emulator } from '../../emulator/server';
 import { startForwardProxy, type ForwardProxy } from '../../support/forwardProxy';
 import { selfSignedCertificate } from '../../support/tlsCert';
@@ -142,7 +141,7 @@ describe('network: VS Code proxy settings (real VS Code, HTTPS emulator behind a
     }
     // Stored sessions are per API URL: leave none behind for the made-up ones.
     for (const url of usedApiUrls) {
-      await new SessionStore(h.secrets, url, silentLogger).clear();
+      await clearServer(h.secrets, url);
     }
     await proxy.close();
     await emulator.close();

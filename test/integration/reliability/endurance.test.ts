@@ -1,16 +1,17 @@
-// A minute of steady use with very short token lifetimes: three windows (the
-// real extension and two more backends over the same SecretStorage) keep
+// A minute of steady use with very short token lifetimes, for two accounts at
+// once: three windows (the real extension and two more windows' backends per
+// account over the same SecretStorage) keep
 // calling the API while their refreshers rotate the tokens underneath.
 import * as assert from 'assert';
 import { isModboxError } from '../../../src/api/errors';
 import type { Backend } from '../../../src/auth/backend';
 import type { ModboxClient } from '../../../src/api/client';
-import { SessionStore } from '../../../src/auth/session/sessionStore';
+import { sessionKey } from '../../../src/auth/session/sessionStore';
+import { storeAccountSession } from '../../support/accountStorage';
 import type { TestHooks } from '../../../src/extension';
-import { silentLogger } from '../../../src/log/logger';
-import { configure, hooks, ScriptedSignInUi, sessionWhere, signOutQuietly } from '../auth/helpers';
+import { configure, hooks, ScriptedSignInUi, signOutQuietly } from '../auth/helpers';
 import { recordFigures } from '../figures';
-import { control, resetEmulator } from '../views/helpers';
+import { control, eventually, resetEmulator } from '../views/helpers';
 import { backendOver, describeError, mint, sleep, toSession } from './support';
 
 const ACCESS_TTL_S = 2;
@@ -20,6 +21,7 @@ const DURATION_MS = 60_000;
 const MARGIN_MS = Math.min(60_000, (ACCESS_TTL_S * 1000) / 2);
 const JITTER_MS = Math.min(30_000, MARGIN_MS / 2);
 const LEASE_SETTLE_MS = 150;
+const ACCOUNTS = 2;
 const round1 = (n: number): number => Math.round(n * 10) / 10;
 
 interface RequestRecord {
@@ -29,7 +31,7 @@ interface RequestRecord {
   ms: number;
 }
 
-describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', function () {
+describe('reliability: endurance (three windows, two accounts, 2 s access tokens, 60 s)', function () {
   this.timeout(DURATION_MS + 60_000);
   let h: TestHooks;
   let prompts: ScriptedSignInUi;
@@ -62,28 +64,32 @@ describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', func
     prompts = new ScriptedSignInUi();
     h.setUi(prompts);
 
-    // Two more windows: their own store, refresher (running, as in a real window) and client.
+    // Two accounts at once, each with its own tokens, refresh schedule and lease.
+    const sessions = [toSession(await mint()), toSession(await mint('grace@example.com'))];
+    for (const session of sessions) {
+      await storeAccountSession(h.secrets, h.account.apiUrl, session);
+    }
+    await eventually(() => sessions.every((s) => h.account.accounts.some((a) => a.session?.accessToken === s.accessToken)), 10_000, 'the extension to hold both accounts');
+    // Two more windows: per account their own store, refresher (running, as in a real window) and client.
     for (let i = 0; i < 2; i++) {
-      const w = backendOver(h.secrets);
-      w.refresher.start();
-      windows.push(w);
+      for (const session of sessions) {
+        const w = backendOver(session.account.id, h.secrets);
+        w.refresher.start();
+        windows.push(w);
+      }
     }
     let expiries = 0;
     const subs = windows.map((w) => w.refresher.onExpired(() => void expiries++));
-
-    const session = toSession(await mint());
-    await new SessionStore(h.secrets, h.account.apiUrl, silentLogger).write(session);
-    await sessionWhere(h, (s) => s?.accessToken === session.accessToken);
     await control('POST', '/stats/reset');
     const changes: number[] = [];
-    const key = new SessionStore(h.secrets, h.account.apiUrl, silentLogger).key;
+    const key = sessionKey(h.account.apiUrl, sessions[0].account.id);
     const rotations = h.secrets.onDidChange((e) => void (e.key === key && changes.push(Date.now())));
 
-    const clients: [string, () => ModboxClient][] = [
-      ['extension', () => h.account.client()],
-      ['window 2', () => windows[0].client],
-      ['window 3', () => windows[1].client],
-    ];
+    const clients: [string, () => ModboxClient][] = sessions.flatMap((s, n) => [
+      [`extension, account ${n + 1}`, () => h.account.client(s.account.id)],
+      [`window 2, account ${n + 1}`, () => windows[n].client],
+      [`window 3, account ${n + 1}`, () => windows[sessions.length + n].client],
+    ] as [string, () => ModboxClient][]);
     const started = Date.now();
     const end = started + DURATION_MS;
     let calls = 0;
@@ -116,23 +122,24 @@ describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', func
     // The rule: a token is renewed when it has `margin` left, i.e. every lifetime - margin. The jitter can
     // move a window's timer up to half the margin earlier, but each window's timer fires at most once a
     // second (MIN_TIMER_GAP_MS), which with a 1 s margin absorbs most of that head start.
-    const expected = elapsedMs / (ACCESS_TTL_S * 1000 - MARGIN_MS);
+    // Each account rotates on its own schedule: the figures are for both together.
+    const expected = ACCOUNTS * elapsedMs / (ACCESS_TTL_S * 1000 - MARGIN_MS);
     // Bounds that do not depend on luck: never earlier than the largest head start (plus the lease's settle
     // time), never later than the margin plus the slowest caller's pause and the refresh itself.
     const shortest = ACCESS_TTL_S * 1000 - MARGIN_MS - JITTER_MS + LEASE_SETTLE_MS;
     const longest = ACCESS_TTL_S * 1000 - MARGIN_MS + 500 + LEASE_SETTLE_MS + meanRefreshMs;
-    const low = Math.floor(elapsedMs / longest) - 1;
-    const high = Math.ceil(elapsedMs / shortest) + 1;
+    const low = ACCOUNTS * (Math.floor(elapsedMs / longest) - 1);
+    const high = ACCOUNTS * (Math.ceil(elapsedMs / shortest) + 1);
 
     console.log(
-      `endurance: ${calls} calls in ${(elapsedMs / 1000).toFixed(1)} s by 3 windows, ${stats.refreshSuccess} refreshes ` +
+      `endurance: ${calls} calls in ${(elapsedMs / 1000).toFixed(1)} s by 3 windows for ${ACCOUNTS} accounts at once, ${stats.refreshSuccess} refreshes ` +
       `(expected ~${expected.toFixed(1)}${Math.abs(stats.refreshSuccess - expected) <= 1 ? ', within one' : ''}, bounds ${low}-${high}; ` +
       `gap between rotations min/mean/max ${gapText}; refresh call ${meanRefreshMs.toFixed(0)} ms), ` +
       `${refused} refused refreshes, ${stats.refreshReuse} reused refresh tokens, ${api401} API 401s retried invisibly, ` +
       `${failures.length} user-visible failures, ${prompts.warnings.length + expiries} expiry prompts`,
     );
     figures = {
-      windows: 3, accessTtlSeconds: ACCESS_TTL_S, refreshTtlSeconds: REFRESH_TTL_S, seconds: round1(elapsedMs / 1000), calls,
+      windows: 3, accounts: ACCOUNTS, accessTtlSeconds: ACCESS_TTL_S, refreshTtlSeconds: REFRESH_TTL_S, seconds: round1(elapsedMs / 1000), calls,
       refreshes: stats.refreshSuccess, expectedRefreshes: round1(expected), refreshBounds: [low, high], refusedRefreshes: refused,
       reusedRefreshTokens: stats.refreshReuse, api401sRetriedInvisibly: api401, userVisibleFailures: failures.length,
       expiryPrompts: prompts.warnings.length + expiries,
@@ -143,7 +150,8 @@ describe('reliability: endurance (three windows, 2 s access tokens, 60 s)', func
     assert.strictEqual(stats.refreshReuse, 0, 'a spent refresh token was presented');
     assert.strictEqual(refused, 0, 'a refresh was refused');
     assert.ok(h.account.session, 'the extension is signed out');
-    assert.ok(calls >= 3 * (DURATION_MS / 600), `too few calls: ${calls}`);
+    assert.strictEqual(h.account.sessions().length, ACCOUNTS, 'an account was signed out');
+    assert.ok(calls >= 3 * ACCOUNTS * (DURATION_MS / 600), `too few calls: ${calls}`);
     assert.ok(stats.refreshSuccess >= low && stats.refreshSuccess <= high,
       `${stats.refreshSuccess} refreshes, outside ${low}-${high}`);
   });

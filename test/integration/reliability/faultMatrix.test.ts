@@ -16,6 +16,7 @@ import { SandboxesTreeProvider } from '../../../src/views/sandboxesTree';
 import { SandboxFilterState, SandboxTtls } from '../../../src/views/sandboxState';
 import { WorkspacesTreeProvider } from '../../../src/views/workspacesTree';
 import { ActiveWorkspace } from '../../../src/workspace/activeWorkspace';
+import { indexAccount } from '../../support/accountStorage';
 import { MemorySecretStorage } from '../../support/memorySecretStorage';
 import { recordFigures } from '../figures';
 import { MemoryMemento } from '../../support/memoryMemento';
@@ -166,11 +167,13 @@ describe('reliability: fault matrix (every fault x every call)', function () {
   async function runCell(fault: Fault, op: Operation, note: string[]): Promise<void> {
     await resetEmulator();
     const secrets = new MemorySecretStorage();
-    const backend = backendOver(secrets, transport, silentLogger);
+    const session = toSession(await mint());
+    const backend = backendOver(session.account.id, secrets, transport, silentLogger);
     // The extension's own AccountService mirrors the store; only its backend is this cell's.
     const account = new AccountService(emulatorUrl(), {
       log: silentLogger,
-      createBackend: () => backend,
+      secrets,
+      createBackend: (_url, id) => (id === session.account.id ? backend : backendOver(id, secrets, transport, silentLogger)),
       interactiveSignIn: () => Promise.reject(new Error('no sign-in in the fault matrix')),
       promptSessionExpired: () => undefined,
     });
@@ -194,7 +197,7 @@ describe('reliability: fault matrix (every fault x every call)', function () {
     const expirySub = backend.refresher.onExpired(() => void expired++);
     const rejections = watchRejections();
     try {
-      const session = toSession(await mint());
+      await indexAccount(secrets, emulatorUrl(), session);
       const before: StoredSession = op.expiredLocally && !fault.localTokenFresh ? { ...session, accessExpiresAt: Date.now() - 1_000 } : session;
       const tokensBefore = await tokenIds();
       // A session stored already expired is refreshed by the background timer

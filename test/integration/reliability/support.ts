@@ -34,8 +34,8 @@ export function transportWithDeadline(timeoutMs: number): Transport {
 }
 
 /** What `createBackend` gives the extension, over the given storage and transport. */
-export function backendOver(secrets: SecretStorageLike, transport: Transport = createUndiciTransport({ env: {} }), log: Logger = silentLogger): Backend {
-  return createBackend(emulatorUrl(), {
+export function backendOver(accountId: string, secrets: SecretStorageLike, transport: Transport = createUndiciTransport({ env: {} }), log: Logger = silentLogger): Backend {
+  return createBackend(emulatorUrl(), accountId, {
     secrets,
     transport,
     clock: systemClock,

@@ -87,10 +87,10 @@ describe('reliability: terminal token (faults and hostile answers x create, revo
   async function runCell(fault: { fault: Record<string, unknown>; refusal?: boolean }, op: Operation): Promise<string> {
     await resetEmulator();
     const secrets = new MemorySecretStorage();
-    const backend: Backend = backendOver(secrets, transport, silentLogger);
+    const session: StoredSession = toSession(await mint());
+    const backend: Backend = backendOver(session.account.id, secrets, transport, silentLogger);
     const rejections = watchRejections();
     try {
-      const session: StoredSession = toSession(await mint());
       await backend.store.write(session);
       const owner: SignedInOwner = { apiUrl: emulatorUrl(), accountId: session.account.id, canManageTokens: true };
       const creds = new TerminalCredentials({

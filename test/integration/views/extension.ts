@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../../src/extension';
 import { sessionFromTokens, type StoredSession } from '../../../src/auth/session/session';
-import { SessionStore } from '../../../src/auth/session/sessionStore';
-import { silentLogger } from '../../../src/log/logger';
+import { storeAccountSession } from '../../support/accountStorage';
 import { mint } from '../../support/emulatorControl';
 import { sessionWhere } from '../auth/helpers';
+import { eventually } from './helpers';
 
 /** A session as the extension stores it after an SSO sign-in, minted by the emulator for `email`. */
 export async function mintedSession(email?: string): Promise<StoredSession> {
@@ -20,9 +20,15 @@ export async function mintedSession(email?: string): Promise<StoredSession> {
   );
 }
 
-/** Stores `session` in the extension's SecretStorage and waits until its AccountService holds it. */
+/**
+ * Stores `session` in the extension's SecretStorage (as another window signing
+ * in would), has the sidebar show its account (as Switch Account does), and
+ * waits until its AccountService holds it.
+ */
 export async function storeSession(h: TestHooks, session: StoredSession): Promise<StoredSession> {
-  await new SessionStore(h.secrets, h.account.apiUrl, silentLogger).write(session);
+  await storeAccountSession(h.secrets, h.account.apiUrl, session);
+  await eventually(() => h.account.accounts.some((a) => a.session?.accessToken === session.accessToken), 10_000, 'the account to be listed');
+  await h.account.select(session.account.id);
   await sessionWhere(h, (s) => s?.id === session.id && s.accessToken === session.accessToken);
   return session;
 }

@@ -38,6 +38,11 @@ export interface FakeServerOptions {
   email?: string;
 }
 
+export interface Identity {
+  sub: string;
+  email: string;
+}
+
 export type RefreshOutcome = 'ok' | 'reused' | 'unknown' | 'expired' | 'transient';
 
 /**
@@ -49,6 +54,8 @@ export class FakeAuthServer {
   /** Errors to throw (in order) instead of answering, e.g. `{ kind: 'network' }`. */
   readonly failures: unknown[] = [];
   private readonly live = new Map<string, number>();
+  /** Whose each refresh token is, so a refresh keeps the identity. */
+  private readonly owners = new Map<string, Identity>();
   private readonly spent = new Set<string>();
   private counter = 0;
   private readonly opts: Required<FakeServerOptions>;
@@ -68,9 +75,18 @@ export class FakeAuthServer {
     };
   }
 
-  /** What an SSO sign-in hands out. */
-  signIn(): TokenSet {
-    return this.mint();
+  /** What an SSO sign-in hands out; another identity plays a second account. */
+  signIn(identity?: Identity): TokenSet {
+    return this.mint(true, identity);
+  }
+
+  /** Forgets every refresh token of one identity (an admin ended that account's session). */
+  revokeIdentity(sub: string): void {
+    for (const [token, owner] of this.owners) {
+      if (owner.sub === sub && this.live.delete(token)) {
+        this.spent.add(token);
+      }
+    }
   }
 
   /** Forgets every refresh token (an admin ended the session). */
@@ -105,18 +121,18 @@ export class FakeAuthServer {
     if (this.opts.rotate) {
       this.live.delete(refreshToken);
       this.spent.add(refreshToken);
-      return this.mint();
+      return this.mint(true, this.owners.get(refreshToken));
     }
-    const tokens = this.mint(false);
+    const tokens = this.mint(false, this.owners.get(refreshToken));
     return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn };
   };
 
-  private mint(withRefresh = true): TokenSet {
+  private mint(withRefresh = true, identity: Identity = { sub: this.opts.sub, email: this.opts.email }): TokenSet {
     const n = ++this.counter;
     const iat = Math.floor(this.clock.now() / 1000);
     const accessToken = makeJwt({
-      sub: this.opts.sub,
-      email: this.opts.email,
+      sub: identity.sub,
+      email: identity.email,
       iat,
       exp: iat + this.opts.accessTtlS,
       jti: `a${n}`,
@@ -125,6 +141,7 @@ export class FakeAuthServer {
     if (withRefresh) {
       const refreshToken = `rt-${n}`;
       this.live.set(refreshToken, this.clock.now() + this.opts.refreshTtlS * 1000);
+      this.owners.set(refreshToken, identity);
       tokens.refreshToken = refreshToken;
       tokens.refreshExpiresIn = this.opts.refreshTtlS;
     }

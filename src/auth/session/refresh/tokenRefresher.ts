@@ -51,7 +51,7 @@ export class TokenRefresher implements Disposable {
     };
     const lease =
       options.lease ??
-      new SecretRefreshLease({ secrets: store.secrets, apiUrl: store.normalizedApiUrl, clock, log });
+      new SecretRefreshLease({ secrets: store.secrets, apiUrl: store.normalizedApiUrl, accountId: store.accountId, clock, log });
     this.cache = new SessionCache(store);
     this.call = new RefreshCall({ store, refresh: options.refresh, clock, log, cache: this.cache, marginMs: this.timing.marginMs });
     this.onExpired = this.call.onExpired;

@@ -136,7 +136,7 @@ describe('auth/session/refresh coordinator: one refresh for all callers and wind
     };
     const log = new CaptureLog();
     const c = new TokenRefresher({
-      store: new SessionStore(deaf, API, log),
+      store: new SessionStore(deaf, API, log, ''),
       refresh: world.server.refresh,
       clock: world.clock,
       log,

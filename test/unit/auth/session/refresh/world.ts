@@ -36,7 +36,7 @@ export class World {
 
   openWindow(name: string, options: Partial<TokenRefresherOptions> & { useLease?: boolean } = {}): Window {
     const log = new CaptureLog();
-    const store = new SessionStore(this.secrets, API, log);
+    const store = new SessionStore(this.secrets, API, log, '');
     const lease: RefreshLeaseLike =
       options.useLease === false
         ? noLease
@@ -65,7 +65,7 @@ export class World {
   }
 
   stored(): Promise<StoredSession | undefined> {
-    return new SessionStore(this.secrets, API, new CaptureLog()).read();
+    return new SessionStore(this.secrets, API, new CaptureLog(), '').read();
   }
 
   dispose(): void {
