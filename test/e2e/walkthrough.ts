@@ -69,8 +69,14 @@ export function walkthrough(ctx: WalkthroughContext): { beforeSignIn: Step; sign
     signedIn: {
       name: 'signed in, the walkthrough shows the sign-in step done and the SDK snippet',
       async run() {
-        // A wider editor puts the steps and the snippet side by side, as on a desktop.
+        // A wider editor puts the steps and the snippet side by side, as on a desktop;
+        // VS Code 1.139 also opens the Chat view beside the editor, which leaves too little room.
         await palette('View: Toggle Primary Side Bar Visibility');
+        const secondary = page.locator('.part.auxiliarybar');
+        if (await secondary.isVisible()) {
+          await palette('View: Toggle Secondary Side Bar Visibility');
+          await secondary.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+        }
         await open();
         await signInStep.first().locator('.codicon.complete').waitFor(visible);
         await container.locator('.getting-started-step').filter({ hasText: 'Call Modbox from your code' }).locator('h3').click({ timeout: UI_TIMEOUT });
