@@ -7,6 +7,7 @@ import { somethingWentWrong } from '../views/errorText';
 import { createTreeViews, type ModboxTrees } from '../views/register';
 import { ActiveWorkspace } from '../workspace/activeWorkspace';
 import { watchBindingProblems } from '../workspace/bindingWarning';
+import { selectAccountForBinding } from '../workspace/bindingAccount';
 import { vscodeFolderBindings } from '../workspace/folderBindings';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
 import { trackWorkspaceChosen } from '../workspace/workspaceChosenKey';
@@ -116,7 +117,11 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     trees,
     statusBar,
     activeWorkspace,
-    watchBindingProblems(activeWorkspace, env.ui),
+    // A folder bound to a workspace only another signed-in account can see shows that account.
+    watchBindingProblems(
+      activeWorkspace, env.ui, selectAccountForBinding(deps.account, env.ui, () => activeWorkspace.problem(), clock),
+      () => deps.account.accounts.filter((a) => a.session).map((a) => a.id).sort().join(),
+    ),
     trackWorkspaceChosen(activeWorkspace, (listener) => deps.account.onDidChangeSession(listener)),
     activeWorkspace.onDidChange(checkBinding),
     deps.account.onDidChangeSession(checkBinding),

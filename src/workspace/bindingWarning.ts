@@ -19,23 +19,32 @@ export function bindingProblemText(problem: BindingProblem): string {
 
 /**
  * Warns once per folder and bound id when the binding cannot be used, with
- * the two fixes: choose a workspace, or open the setting.
+ * the two fixes: choose a workspace, or open the setting. `resolve`, when
+ * given, is asked first and may fix the problem itself (another account that
+ * can see the workspace): then there is no warning. `scope` names what else
+ * the outcome depends on (the signed-in accounts): a new scope checks again.
  */
-export function watchBindingProblems(active: ActiveWorkspace, ui: Ui): vscode.Disposable {
+export function watchBindingProblems(
+  active: ActiveWorkspace, ui: Ui, resolve?: (problem: BindingProblem) => Promise<boolean>, scope?: () => string,
+): vscode.Disposable {
   const warned = new Set<string>();
   const check = (): void => {
     const problem = active.problem();
     if (!problem || problem.kind === 'checking') {
       return;
     }
-    const key = JSON.stringify([problem.folderUri, problem.id, problem.kind]);
+    const key = JSON.stringify([problem.folderUri, problem.id, problem.kind, scope?.()]);
     if (warned.has(key)) {
       return;
     }
     warned.add(key);
     const select = vscode.l10n.t('Select Workspace');
     const settings = vscode.l10n.t('Open Settings');
-    void Promise.resolve(ui.showWarningMessage(bindingProblemText(problem), {}, select, settings)).then((choice) => {
+    // After an asynchronous `resolve`, warn only if the problem is still the one shown now.
+    const resolved = resolve
+      ? resolve(problem).catch(() => false).then((done) => done || JSON.stringify(active.problem()) !== JSON.stringify(problem))
+      : Promise.resolve(false);
+    void resolved.then((done) => (done ? undefined : ui.showWarningMessage(bindingProblemText(problem), {}, select, settings))).then((choice) => {
       if (choice === select) {
         return vscode.commands.executeCommand('modbox.selectWorkspace');
       }

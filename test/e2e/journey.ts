@@ -334,7 +334,38 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
         }
         // Both accounts are offered; the user picks Ada.
         await wb.quickPickItem(ACCOUNT).click({ timeout: UI_TIMEOUT });
-        await wb.notification(`Modbox Consumer: ${ACCOUNT}, GET /workspaces 200`).waitFor(visible);
+        await wb.notification(`Modbox Consumer: ${ACCOUNT}, GET /workspaces 200 [call 1]`).waitFor(visible);
+      },
+    },
+    {
+      name: 'VS Code remembers the consumer\'s account; asking with clearSessionPreference brings the picker back',
+      async run() {
+        const command = async (title: string): Promise<void> => {
+          await page.keyboard.press('F1');
+          const input = wb.quickInputBox();
+          await input.waitFor(visible);
+          await input.fill(`>${title}`);
+          await wb.quickPickItem(title).click({ timeout: UI_TIMEOUT });
+        };
+        // Remembered: the answer comes without a picker (an open picker would hold it back).
+        await command('Modbox Consumer: Use Modbox Session');
+        await wb.notification(`Modbox Consumer: ${ACCOUNT}, GET /workspaces 200 [call 2]`).waitFor(visible);
+        await command('Modbox Consumer: Ask Again for a Modbox Session');
+        // VS Code 1.99 asks for consent again before its picker.
+        const consent = wb.dialog("The extension 'Modbox Consumer' wants to sign in using Modbox.");
+        const picker = wb.quickPickItem(SECOND_ACCOUNT);
+        const first = await Promise.race([
+          consent.waitFor(visible).then(() => 'dialog' as const),
+          picker.waitFor(visible).then(() => 'picker' as const),
+        ]);
+        if (first === 'dialog') {
+          await wb.dialogButton(consent, 'Allow').click();
+          await picker.waitFor(visible);
+        }
+        await wb.quickPickItem(ACCOUNT).waitFor(visible);
+        ctx.log('with clearSessionPreference VS Code asked again which account');
+        await wb.quickPickItem(SECOND_ACCOUNT).click({ timeout: UI_TIMEOUT });
+        await wb.notification(`Modbox Consumer: ${SECOND_ACCOUNT}, GET /workspaces 200 [call 3]`).waitFor(visible);
       },
     },
     {

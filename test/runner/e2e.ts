@@ -57,7 +57,10 @@ async function packageConsumer(outDir: string): Promise<string> {
     license: 'MIT',
     engines: { vscode: '^1.99.0' },
     main: './extension.js',
-    contributes: { commands: [{ command: 'modboxConsumer.useSession', title: 'Use Modbox Session', category: 'Modbox Consumer' }] },
+    contributes: { commands: [
+      { command: 'modboxConsumer.useSession', title: 'Use Modbox Session', category: 'Modbox Consumer' },
+      { command: 'modboxConsumer.useSessionAskAgain', title: 'Ask Again for a Modbox Session', category: 'Modbox Consumer' },
+    ] },
   };
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
   fs.writeFileSync(path.join(dir, 'README.md'), '# Modbox Consumer\n\nA test extension that uses a Modbox session.\n');

@@ -9,7 +9,7 @@ import { legacySessionKey, sessionKey } from '../../../src/auth/session/sessionS
 import type { TestHooks } from '../../../src/extension';
 import { storeAccountSession } from '../../support/accountStorage';
 import { useInstalledExtension } from '../installed';
-import { eventually, rows, ScriptedUi } from '../views/helpers';
+import { control, eventually, requests, rows, ScriptedUi } from '../views/helpers';
 import { mintedSession } from '../views/extension';
 import { configure, emulatorUrl, ScriptedSignInUi, sessionWhere, stats } from './helpers';
 
@@ -108,6 +108,62 @@ describe('several Modbox accounts (real VS Code, emulator)', function () {
     assert.deepStrictEqual(parseIndex((await h.secrets.get(accountIndexKey(h.account.apiUrl))) ?? '').map((a) => a.id), [ada.account.id]);
     assert.strictEqual((await stats()).logoutCalls, 0);
     assert.strictEqual(await workspacesStatus(ada.accessToken), 200);
+  });
+});
+
+/** Ada and Grace both see Analytical Engines; only Grace sees her own workspace. */
+const ENGINES = '0b000000-0000-4000-8000-000000000002';
+const GRACES = '0b000000-0000-4000-8000-000000000004';
+
+async function bindFolder(id: string | undefined): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the runner opened no folder');
+  await vscode.workspace.getConfiguration('modbox', folder.uri).update('workspace', id, vscode.ConfigurationTarget.WorkspaceFolder);
+}
+
+describe('several Modbox accounts: a folder bound to a workspace (real VS Code, emulator)', function () {
+  this.timeout(60_000);
+  const ext = useInstalledExtension(() => new ScriptedUi());
+  let h: TestHooks;
+  let ui: ScriptedUi;
+  beforeEach(async () => {
+    ({ h, ui } = ext);
+    await bindFolder(undefined);
+  });
+  afterEach(() => bindFolder(undefined));
+
+  it('bound to a workspace only the other account sees: that account is shown, once, with its data', async () => {
+    const { grace } = await twoAccounts(h);
+    await control('POST', '/seed-sandboxes', { workspace_id: GRACES, count: 1, status: 'running' });
+    await eventually(async () => (await rows(h.views.workspaces)).some((r) => r.label === 'Personal'), 10_000, 'ada\'s workspaces');
+    await bindFolder(GRACES);
+    await eventually(() => h.account.session?.account.id === grace.account.id, 15_000, 'grace to be shown');
+    await eventually(() => ui.called('showInformationMessage').length > 0, 5_000, 'the notice');
+    const notices = ui.called('showInformationMessage').map((c) => c.message);
+    assert.deepStrictEqual(notices, [`Switched to grace@example.com: the folder '${vscode.workspace.workspaceFolders?.[0].name}' is bound to the workspace 'Grace's Workspace' (${GRACES}).`]);
+    await eventually(() => h.views.activeWorkspace.id() === GRACES, 10_000, 'the bound workspace to be used');
+    await eventually(async () => (await rows(h.views.workspaces)).some((r) => r.label.includes("Grace's Workspace")), 10_000, 'grace\'s workspaces');
+    assert.ok(!(await rows(h.views.workspaces)).some((r) => r.label.includes('Personal')), 'ada\'s workspaces are still shown');
+    await eventually(async () => (await rows(h.views.sandboxes)).some((r) => r.label.includes('bench-00001')), 10_000, 'grace\'s sandbox');
+    assert.ok((await requests()).filter((r) => r.path.startsWith('/sandboxes')).every((r) => r.workspaceId === GRACES || r.workspaceId === null));
+    assert.strictEqual(ui.called('showWarningMessage').length, 0, 'the binding was reported as unusable');
+    assert.strictEqual(h.views.activeWorkspace.problem(), undefined);
+    // The user's own choice afterwards stands: switching back to Ada is not undone.
+    await h.account.select(h.account.accounts.find((a) => a.id !== grace.account.id)?.id ?? '');
+    await eventually(() => h.views.activeWorkspace.problem()?.kind === 'notVisible', 10_000, 'ada\'s check of the binding');
+    // A full round of loading after the check, time enough for a switch to have happened.
+    await h.views.refresh();
+    assert.notStrictEqual(h.account.session?.account.id, grace.account.id, 'the switch back was undone');
+    assert.strictEqual(ui.called('showInformationMessage').length, 1);
+  });
+
+  it('bound to a workspace both accounts see: no switch', async () => {
+    const { ada } = await twoAccounts(h);
+    await bindFolder(ENGINES);
+    await eventually(() => h.views.activeWorkspace.id() === ENGINES, 10_000, 'the bound workspace to be used');
+    assert.strictEqual(h.account.session?.account.id, ada.account.id);
+    assert.deepStrictEqual(ui.called('showInformationMessage'), []);
+    assert.deepStrictEqual(ui.called('showWarningMessage'), []);
   });
 });
 
