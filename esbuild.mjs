@@ -15,6 +15,7 @@ const options = {
   entryPoints: {
     extension: 'src/extension.ts',
     transport: 'src/api/transport/undiciTransport.ts',
+    commands: 'src/commands/feature.ts',
   },
   bundle: true,
   format: 'cjs',

@@ -64,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     ui, log, clock: systemClock, describeError: (err) => errorReason(err, vscode.l10n),
   });
   context.subscriptions.push(terminal);
-  const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl, terminal });
+  const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl, terminal, extensionPath: context.extensionPath });
   const uriHandler = uriRouter<vscode.Uri>({
     [CALLBACK_PATH]: (uri) => signIn.handleUri(uri),
     [OPEN_LINK_PATH]: (uri) => void views.openLink(uri.query),
