@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
 import type { AccountService } from './auth/accountService';
 import { createAuth } from './auth/auth';
-import { CALLBACK_PATH, type SignIn } from './auth/signIn/signIn';
+import type { SignInApi } from './auth/signIn/deferred';
+import { CALLBACK_PATH } from './auth/signIn/signIn';
 import { registerAccountCommands } from './commands/account';
 import { OPEN_LINK_PATH } from './commands/deepLinkUri';
 import { createActiveWorkspace, registerViewCommands, type ModboxViews } from './commands/register';
@@ -26,7 +27,7 @@ declare const MODBOX_TEST_HOOKS_BUILD: boolean | undefined;
  */
 export interface TestHooks {
   account: AccountService;
-  signIn: SignIn;
+  signIn: SignInApi;
   secrets: vscode.SecretStorage;
   /** Makes `ui` answer every prompt (commands, views, sign-in); undefined restores VS Code's own. */
   setUi(ui: Ui | undefined): void;
@@ -50,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const transport = configuredTransport(context.extensionPath);
   // Created before the account because the API client sends its id as X-Workspace-Id.
   const activeWorkspace = createActiveWorkspace(context.globalState, () => account);
-  const { account, signIn, disposables } = createAuth(context, { apiUrl: configuredApiUrl(log), log, ui, transport, workspaceId: () => activeWorkspace.id() });
+  const { account, signIn, disposables } = createAuth(context, { apiUrl: configuredApiUrl(log), log, ui, transport, workspaceId: () => activeWorkspace.id(), extensionPath: context.extensionPath });
 
   context.subscriptions.push(
     ...disposables,
@@ -64,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     ui, log, clock: systemClock, describeError: (err) => errorReason(err, vscode.l10n),
   });
   context.subscriptions.push(terminal);
-  const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl, terminal });
+  const views = registerViewCommands(context, { account, log, globalState: context.globalState, activeWorkspace, ui, dashboardUrl: configuredDashboardUrl, terminal, extensionPath: context.extensionPath });
   const uriHandler = uriRouter<vscode.Uri>({
     [CALLBACK_PATH]: (uri) => signIn.handleUri(uri),
     [OPEN_LINK_PATH]: (uri) => void views.openLink(uri.query),

@@ -7,8 +7,9 @@ import { normalizeApiUrl } from '../api/apiUrl';
 import { AccountService, type SelectionMemory } from './accountService';
 import { createBackend, transportFor } from './backend';
 import { ModboxAuthenticationProvider, PROVIDER_ID, PROVIDER_LABEL } from './provider';
-import { PendingSignIns } from './signIn/pendingSignIn';
-import { SignIn } from './signIn/signIn';
+import { join } from 'node:path';
+import { deferredSignIn, type SignInApi } from './signIn/deferred';
+import type { SignInHost } from './signIn/signIn';
 import { sessionExpiredPrompt } from './signIn/signInUi';
 
 export interface AuthDeps {
@@ -18,11 +19,13 @@ export interface AuthDeps {
   transport: Transport;
   /** Sent as X-Workspace-Id. */
   workspaceId(): string | undefined;
+  /** Where dist/signIn.js is (the sign-in flows, loaded on first use). */
+  extensionPath: string;
 }
 
 export interface Auth {
   account: AccountService;
-  signIn: SignIn;
+  signIn: SignInApi;
   /** In the order they should be disposed: sign-in first, so cancelling it can still log. */
   disposables: vscode.Disposable[];
 }
@@ -31,8 +34,23 @@ export interface Auth {
 export function createAuth(context: vscode.ExtensionContext, deps: AuthDeps): Auth {
   const { log, ui } = deps;
   const clock = systemClock;
-  const pending = new PendingSignIns(clock, log);
-  const signIn = new SignIn({ log, clock, ui, pending, memento: context.globalState, host: signInHost() });
+  const signIn = deferredSignIn(() => {
+    // A bundle of its own, so activation does not pay for the sign-in flows.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const flows = require(join(deps.extensionPath, 'dist', 'signIn.js')) as typeof import('./signIn/bundle');
+    const pending = new flows.PendingSignIns(clock, log);
+    const real = new flows.SignIn({ log, clock, ui, pending, memento: context.globalState, host: signInHost() });
+    return {
+      run: (backend, options) => real.run(backend, options),
+      handleUri: (uri) => real.handleUri(uri as vscode.Uri),
+      onDidHandleCallback: real.onDidHandleCallback,
+      // The order they were disposed in before the flows had a bundle of their own.
+      dispose: () => {
+        pending.dispose();
+        real.dispose();
+      },
+    };
+  });
   const account = new AccountService(deps.apiUrl, {
     log,
     secrets: context.secrets,
@@ -51,7 +69,6 @@ export function createAuth(context: vscode.ExtensionContext, deps: AuthDeps): Au
     promptSessionExpired: sessionExpiredPrompt(ui, log),
   });
   const disposables: vscode.Disposable[] = [
-    pending,
     signIn,
     account,
     vscode.authentication.registerAuthenticationProvider(PROVIDER_ID, PROVIDER_LABEL, new ModboxAuthenticationProvider(account), {
@@ -87,7 +104,7 @@ function selectionMemory(memento: vscode.Memento): SelectionMemory {
   };
 }
 
-function signInHost(): ConstructorParameters<typeof SignIn>[0]['host'] {
+function signInHost(): SignInHost {
   return {
     uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
     remoteName: vscode.env.remoteName,

@@ -12,20 +12,11 @@ import { vscodeFolderBindings } from '../workspace/folderBindings';
 import { ActiveWorkspaceStatusBar } from '../workspace/statusBar';
 import { trackWorkspaceChosen } from '../workspace/workspaceChosenKey';
 import { AccountStatusBar } from '../workspace/accountStatusBar';
-import { switchAccount } from './switchAccount';
-import { createApiToken, revokeApiToken } from './apiTokens';
-import { openDashboard } from './dashboard';
-import { copySandboxLink, openDeepLink } from './deepLink';
-import { writeEnvFile } from './dotenv';
 import type { CommandEnv } from './env';
 import { vscodeUi, type Ui } from '../ui/ui';
-import { copyWorkspaceId, selectWorkspace } from './workspaces';
 import { SANDBOX_DETAILS_SCHEME, SandboxDetailsDocuments } from './sandboxDetails';
-import {
-  copySandboxId, copySandboxUrl, createSandbox, destroySandbox, filterSandboxes, openSandbox, showSandboxDetails,
-} from './sandboxes';
 import type { TerminalFeature } from '../terminal/terminalFeature';
-import { openSignedInTerminal } from './terminal';
+import { commandsLoader } from './loader';
 
 export interface ViewCommandDeps {
   account: Account;
@@ -44,6 +35,8 @@ export interface ViewCommandDeps {
   activeWorkspace?: ActiveWorkspace;
   /** Terminal credentials: the token for commands, the mark in the API tokens view, "Open Terminal Signed In". */
   terminal?: TerminalFeature;
+  /** Where dist/commands.js is (the command implementations, loaded on first use). */
+  extensionPath: string;
 }
 
 /** An ActiveWorkspace bound to an account and the folders' `modbox.workspace` settings, for callers that need it before the views exist. */
@@ -68,6 +61,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
   const clock = deps.clock ?? systemClock;
   const activeWorkspace = deps.activeWorkspace ?? createActiveWorkspace(deps.globalState, () => deps.account);
   const terminal = deps.terminal;
+  const load = commandsLoader(deps.extensionPath);
   const trees = createTreeViews({
     account: deps.account, log: deps.log, clock, activeWorkspace, globalState: deps.globalState, terminalTokenId: () => terminal?.credentials.tokenId(),
   });
@@ -111,7 +105,7 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     }
   };
 
-  const openLink = guarded('Open link', (query) => openDeepLink(env, String(query), trees.sandboxes));
+  const openLink = guarded('Open link', (query) => load().openDeepLink(env, String(query), trees.sandboxes));
 
   context.subscriptions.push(
     trees,
@@ -125,34 +119,34 @@ export function registerViewCommands(context: vscode.ExtensionContext, deps: Vie
     trackWorkspaceChosen(activeWorkspace, (listener) => deps.account.onDidChangeSession(listener)),
     activeWorkspace.onDidChange(checkBinding),
     deps.account.onDidChangeSession(checkBinding),
-    vscode.commands.registerCommand('modbox.copySandboxLink', guarded('Copy sandbox link', (arg) => copySandboxLink(env, arg))),
+    vscode.commands.registerCommand('modbox.copySandboxLink', guarded('Copy sandbox link', (arg) => load().copySandboxLink(env, arg))),
     accountStatusBar,
     vscode.commands.registerCommand('modbox.refresh', guarded('Refresh', () => trees.refresh())),
-    vscode.commands.registerCommand('modbox.createApiToken', guarded('Create API token', () => createApiToken(env))),
-    vscode.commands.registerCommand('modbox.revokeApiToken', guarded('Revoke API token', (arg) => revokeApiToken(env, arg))),
-    vscode.commands.registerCommand('modbox.copyWorkspaceId', guarded('Copy workspace ID', (arg) => copyWorkspaceId(env, arg))),
-    vscode.commands.registerCommand('modbox.selectWorkspace', guarded('Select workspace', (arg) => selectWorkspace(env, arg))),
-    vscode.commands.registerCommand('modbox.openDashboard', guarded('Open dashboard', () => openDashboard(env, 'home'))),
-    vscode.commands.registerCommand('modbox.openApiTokensPage', guarded('Open API tokens page', () => openDashboard(env, 'apiTokens'))),
+    vscode.commands.registerCommand('modbox.createApiToken', guarded('Create API token', () => load().createApiToken(env))),
+    vscode.commands.registerCommand('modbox.revokeApiToken', guarded('Revoke API token', (arg) => load().revokeApiToken(env, arg))),
+    vscode.commands.registerCommand('modbox.copyWorkspaceId', guarded('Copy workspace ID', (arg) => load().copyWorkspaceId(env, arg))),
+    vscode.commands.registerCommand('modbox.selectWorkspace', guarded('Select workspace', (arg) => load().selectWorkspace(env, arg))),
+    vscode.commands.registerCommand('modbox.openDashboard', guarded('Open dashboard', () => load().openDashboard(env, 'home'))),
+    vscode.commands.registerCommand('modbox.openApiTokensPage', guarded('Open API tokens page', () => load().openDashboard(env, 'apiTokens'))),
     sandboxDetails,
     vscode.workspace.registerTextDocumentContentProvider(SANDBOX_DETAILS_SCHEME, sandboxDetails),
-    vscode.commands.registerCommand('modbox.createSandbox', guarded('Create sandbox', () => createSandbox(env))),
-    vscode.commands.registerCommand('modbox.openSandbox', guarded('Open sandbox', (arg) => openSandbox(env, arg))),
-    vscode.commands.registerCommand('modbox.copySandboxId', guarded('Copy sandbox ID', (arg) => copySandboxId(env, arg))),
-    vscode.commands.registerCommand('modbox.copySandboxUrl', guarded('Copy sandbox URL', (arg) => copySandboxUrl(env, arg))),
-    vscode.commands.registerCommand('modbox.showSandboxDetails', guarded('Show sandbox details', (arg) => showSandboxDetails(env, arg))),
-    vscode.commands.registerCommand('modbox.destroySandbox', guarded('Destroy sandbox', (arg, selection) => destroySandbox(env, arg, selection))),
-    vscode.commands.registerCommand('modbox.filterSandboxes', guarded('Filter sandboxes', (arg) => filterSandboxes(env, arg))),
-    vscode.commands.registerCommand('modbox.showAllSandboxes', guarded('Show all sandboxes', () => filterSandboxes(env, 'all'))),
-    vscode.commands.registerCommand('modbox.showRunningSandboxes', guarded('Show running sandboxes', () => filterSandboxes(env, 'running'))),
-    vscode.commands.registerCommand('modbox.writeEnvFile', guarded('Write credentials to .env', () => writeEnvFile(env))),
-    vscode.commands.registerCommand('modbox.switchAccount', guarded('Switch account', () => switchAccount(env))),
+    vscode.commands.registerCommand('modbox.createSandbox', guarded('Create sandbox', () => load().createSandbox(env))),
+    vscode.commands.registerCommand('modbox.openSandbox', guarded('Open sandbox', (arg) => load().openSandbox(env, arg))),
+    vscode.commands.registerCommand('modbox.copySandboxId', guarded('Copy sandbox ID', (arg) => load().copySandboxId(env, arg))),
+    vscode.commands.registerCommand('modbox.copySandboxUrl', guarded('Copy sandbox URL', (arg) => load().copySandboxUrl(env, arg))),
+    vscode.commands.registerCommand('modbox.showSandboxDetails', guarded('Show sandbox details', (arg) => load().showSandboxDetails(env, arg))),
+    vscode.commands.registerCommand('modbox.destroySandbox', guarded('Destroy sandbox', (arg, selection) => load().destroySandbox(env, arg, selection))),
+    vscode.commands.registerCommand('modbox.filterSandboxes', guarded('Filter sandboxes', (arg) => load().filterSandboxes(env, arg))),
+    vscode.commands.registerCommand('modbox.showAllSandboxes', guarded('Show all sandboxes', () => load().filterSandboxes(env, 'all'))),
+    vscode.commands.registerCommand('modbox.showRunningSandboxes', guarded('Show running sandboxes', () => load().filterSandboxes(env, 'running'))),
+    vscode.commands.registerCommand('modbox.writeEnvFile', guarded('Write credentials to .env', () => load().writeEnvFile(env))),
+    vscode.commands.registerCommand('modbox.switchAccount', guarded('Switch account', () => load().switchAccount(env))),
   );
   checkBinding();
   if (terminal) {
     context.subscriptions.push(
       terminal.credentials.onDidChange(() => trees.apiTokens.redraw()),
-      vscode.commands.registerCommand('modbox.openTerminal', guarded('Open terminal signed in', async () => void await openSignedInTerminal(env, terminal))),
+      vscode.commands.registerCommand('modbox.openTerminal', guarded('Open terminal signed in', async () => void await load().openSignedInTerminal(env, terminal))),
     );
   }
   return {

@@ -78,6 +78,12 @@ function extensionWithHooks(tmp: string): string {
   for (const f of ['package.json', 'package.nls.json', 'media']) {
     fs.cpSync(path.join(repoRoot, f), path.join(root, f), { recursive: true });
   }
+  // onStartupFinished (terminal credentials) would activate the extension before the bench measures activation,
+  // which needs it inactive: this copy activates when the bench activates it. activate() itself is unchanged.
+  const manifest = path.join(root, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { activationEvents?: string[] };
+  pkg.activationEvents = pkg.activationEvents?.filter((e) => e !== 'onStartupFinished');
+  fs.writeFileSync(manifest, JSON.stringify(pkg, null, 2));
   return root;
 }
 
