@@ -66,9 +66,7 @@ export function hostileText(ctx: HostileTextContext): { steps: Step[] } {
   const hover = page.locator('.workbench-hover-container');
 
   const runCommand = async (title: string): Promise<void> => {
-    await page.keyboard.press('F1');
-    const input = wb.quickInputBox();
-    await input.waitFor(visible);
+    const input = await wb.openCommandPalette(UI_TIMEOUT);
     await input.fill(`>${title}`);
     await wb.quickPickItem(title).first().click({ timeout: UI_TIMEOUT });
   };

@@ -316,9 +316,7 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
     {
       name: 'another extension gets a Modbox session through getSession: with two accounts VS Code asks which',
       async run() {
-        await page.keyboard.press('F1');
-        const input = wb.quickInputBox();
-        await input.waitFor(visible);
+        const input = await wb.openCommandPalette(UI_TIMEOUT);
         await input.fill('>Modbox Consumer: Use Modbox Session');
         await wb.quickPickItem('Modbox Consumer: Use Modbox Session').click({ timeout: UI_TIMEOUT });
         const consent = wb.dialog("The extension 'Modbox Consumer' wants to sign in using Modbox.");
@@ -341,9 +339,7 @@ export function journey(ctx: JourneyContext): { steps: Step[]; token(): string |
       name: 'VS Code remembers the consumer\'s account; asking with clearSessionPreference brings the picker back',
       async run() {
         const command = async (title: string): Promise<void> => {
-          await page.keyboard.press('F1');
-          const input = wb.quickInputBox();
-          await input.waitFor(visible);
+          const input = await wb.openCommandPalette(UI_TIMEOUT);
           await input.fill(`>${title}`);
           await wb.quickPickItem(title).click({ timeout: UI_TIMEOUT });
         };

@@ -36,9 +36,7 @@ export function walkthrough(ctx: WalkthroughContext): { beforeSignIn: Step; sign
   const signInStep = container.locator('.getting-started-step').filter({ hasText: 'Sign in to Modbox' });
 
   const palette = async (command: string): Promise<void> => {
-    await page.keyboard.press('F1');
-    const input = wb.quickInputBox();
-    await input.waitFor(visible);
+    const input = await wb.openCommandPalette(UI_TIMEOUT);
     await input.fill(`>${command}`);
     await wb.quickPickItem(command).first().click({ timeout: UI_TIMEOUT });
   };

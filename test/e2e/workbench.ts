@@ -38,6 +38,27 @@ export class Workbench {
     return this.quickInput().locator('input.input');
   }
 
+  /**
+   * Opens the command palette with F1, pressing again while it stays closed:
+   * a key pressed as a webview takes focus (the walkthrough VS Code opens by
+   * itself after the install, for one) can be lost.
+   */
+  async openCommandPalette(timeoutMs = 30_000): Promise<Locator> {
+    const input = this.quickInputBox();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(5_000, deadline - Date.now())) });
+        return input;
+      } catch (err) {
+        if (Date.now() >= deadline) {
+          throw err;
+        }
+      }
+    }
+  }
+
   quickPickItem(text: string): Locator {
     return this.quickInput().locator('.monaco-list-row').filter({ hasText: text });
   }
